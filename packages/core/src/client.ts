@@ -1,0 +1,198 @@
+import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import { ApiError } from './errors.js';
+import { Redactor } from './redact.js';
+import {
+  createTransport,
+  getResponseMeta,
+  serverRequestedDelay,
+  type RateLimitReset,
+  type RetryOptions,
+  TransportFailure,
+  type TransportEvent,
+} from './transport.js';
+import { type BaseUrlOptions, requireBaseUrl } from './validate.js';
+
+/** Options every rosterkit client accepts, whatever the provider. */
+export interface ClientOptions extends BaseUrlOptions {
+  /** A custom fetch (tests, proxies, instrumentation). It receives a fully built Request. */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Retry policy, or `false` to make exactly one attempt per call. */
+  retry?: RetryOptions | false;
+  /** Overall budget per call in ms, retries and rate-limit waits included. */
+  timeoutMs?: number;
+  /** Aborts every call of this client when it fires. */
+  signal?: AbortSignal;
+  /** Largest response body accepted, in bytes (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** Extra headers sent on every call (never credentials: use the provider's auth options). */
+  headers?: Record<string, string>;
+  /** Observe retries, rate-limit waits and redirects (for progress output or logging). */
+  onEvent?: (event: TransportEvent) => void;
+}
+
+/** What a provider package declares about itself; everything else is shared. */
+export interface ProviderDefinition {
+  /** Provider id used in errors and the facade, e.g. `rocketchat`. */
+  id: string;
+  /** `"METHOD /path"` → operationId, generated from the spec (src/generated/operations.ts). */
+  operations: Readonly<Record<string, string>>;
+  /** Reads the provider's error envelope into a code and a message. Must not throw. */
+  decodeError(body: unknown, status: number): { code?: string | undefined; message?: string | undefined };
+  /** The provider's rate-limit reset header, if it has one. */
+  rateLimitReset?: RateLimitReset;
+  /** Cross-origin redirects that may be followed with credentials (e.g. Blynk's regional hosts). */
+  allowRedirect?: (to: URL, from: URL) => boolean;
+  /** Response header carrying a request id, if the provider sends one. */
+  requestIdHeader?: string;
+}
+
+/** The provider's authentication, applied as openapi-fetch middleware. */
+export interface AuthHandler {
+  /** Adds credentials to an outgoing request (may fetch or refresh a token first). */
+  apply(request: Request): void | Promise<void>;
+  /** Every secret value currently in use, for redaction. */
+  secrets(): readonly (string | undefined)[];
+  /** When a call fails because the credential expired: refresh it; the call is then made once more. */
+  refresh?(): Promise<void>;
+  isExpired?(error: ApiError): boolean;
+}
+
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+
+/** openapi-fetch's success branch: errors are thrown as ApiError, so `data` is always the 2xx body. */
+export type Success<R> = R extends { data?: never; error: unknown } ? never : Omit<R, 'error'>;
+
+type OkMethod<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
+  Path extends PathsWithMethod<Paths, M>,
+  Init extends MaybeOptionalInit<Paths[Path], M>,
+>(
+  url: Path,
+  ...init: InitParam<Init>
+) => Promise<Success<FetchResponse<Paths[Path][M], Init, MediaType>>>;
+
+/**
+ * A typed client over every operation of a spec: openapi-fetch's call style (`client.GET(path,
+ * { params })`), except that failures throw ApiError instead of returning `{ error }`.
+ */
+export interface ApiClient<Paths extends {}> {
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint
+  GET: OkMethod<Paths & Record<string, Record<HttpMethod, any>>, 'get'>;
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint
+  POST: OkMethod<Paths & Record<string, Record<HttpMethod, any>>, 'post'>;
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint
+  PUT: OkMethod<Paths & Record<string, Record<HttpMethod, any>>, 'put'>;
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint
+  PATCH: OkMethod<Paths & Record<string, Record<HttpMethod, any>>, 'patch'>;
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint
+  DELETE: OkMethod<Paths & Record<string, Record<HttpMethod, any>>, 'delete'>;
+  /** The provider id (`rocketchat`, …). */
+  readonly provider: string;
+  /** The validated base URL. */
+  readonly baseUrl: string;
+  /** Redacts this client's secrets from any text (for your own logs). */
+  readonly redact: (text: string) => string;
+  /** Builds an ApiError carrying this client's redaction (used by pagination helpers). */
+  readonly error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) => ApiError;
+}
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export function createApiClient<Paths extends {}>(
+  provider: ProviderDefinition,
+  baseUrl: string,
+  auth: AuthHandler,
+  options: ClientOptions = {},
+): ApiClient<Paths> {
+  const url = requireBaseUrl(provider.id, baseUrl, options);
+  const redactor = new Redactor(() => auth.secrets());
+  const transport = createTransport({
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
+    ...(provider.rateLimitReset ? { rateLimitReset: provider.rateLimitReset } : {}),
+    ...(provider.allowRedirect ? { allowRedirect: provider.allowRedirect } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+  });
+  const raw: Client<Paths> = createClient<Paths>({
+    baseUrl: url,
+    fetch: transport,
+    ...(options.headers ? { headers: options.headers } : {}),
+  });
+  raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) });
+
+  const makeError = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
+    new ApiError({ provider: provider.id, ...init }, redactor);
+
+  const operationOf = (method: string, path: string) => provider.operations[`${method} ${path}`] ?? `${method} ${path}`;
+
+  async function call(method: (typeof METHODS)[number], path: string, init: unknown, refreshed = false): Promise<unknown> {
+    const operation = operationOf(method, path);
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
+      result = await (raw[method] as any)(path, init);
+    } catch (error) {
+      throw toApiError(error, operation);
+    }
+    const { response } = result;
+    if (response.ok) return result;
+    const decoded = safeDecode(provider, result.error, response.status);
+    const retryAfterMs = response.status === 429 || response.status === 503 ? serverRequestedDelay(response, provider.rateLimitReset) : undefined;
+    const err = makeError({
+      operation,
+      kind: 'http',
+      status: response.status,
+      code: decoded.code,
+      message: `${provider.id} ${operation} failed with HTTP ${response.status}${decoded.message ? `: ${decoded.message}` : ''}`,
+      retryAfter: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
+      requestId: provider.requestIdHeader ? (response.headers.get(provider.requestIdHeader) ?? undefined) : undefined,
+      attempts: getResponseMeta(response)?.attempts,
+      url: response.url || undefined,
+      body: result.error,
+    });
+    if (!refreshed && auth.refresh && auth.isExpired?.(err)) {
+      await auth.refresh();
+      return call(method, path, init, true);
+    }
+    throw err;
+  }
+
+  function toApiError(error: unknown, operation: string): ApiError {
+    if (error instanceof ApiError) return error;
+    if (error instanceof TransportFailure) {
+      return makeError({ operation, kind: error.kind, message: `${provider.id} ${operation}: ${error.message}`, attempts: error.attempts, cause: error.cause ?? error });
+    }
+    if (error instanceof SyntaxError) {
+      return makeError({ operation, kind: 'invalid-response', message: `${provider.id} ${operation}: response is not valid JSON`, cause: error });
+    }
+    if (error instanceof Error && error.name === 'AbortError') {
+      return makeError({ operation, kind: 'aborted', message: `${provider.id} ${operation}: the request was aborted`, cause: error });
+    }
+    return makeError({ operation, kind: 'network', message: `${provider.id} ${operation}: ${String(error instanceof Error ? error.message : error)}`, cause: error });
+  }
+
+  const client = {
+    provider: provider.id,
+    baseUrl: url,
+    redact: (text: string) => redactor.text(text),
+    error: makeError,
+  } as Record<string, unknown>;
+  for (const method of METHODS) client[method] = (path: string, init?: unknown) => call(method, path, init);
+  return client as unknown as ApiClient<Paths>;
+}
+
+function safeDecode(provider: ProviderDefinition, body: unknown, status: number): { code?: string | undefined; message?: string | undefined } {
+  try {
+    const decoded = provider.decodeError(body, status);
+    return {
+      code: typeof decoded.code === 'string' ? decoded.code.slice(0, 200) : undefined,
+      message: typeof decoded.message === 'string' ? decoded.message.slice(0, 500) : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

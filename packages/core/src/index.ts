@@ -1,0 +1,31 @@
+export {
+  type ApiClient,
+  type AuthHandler,
+  type ClientOptions,
+  createApiClient,
+  type ProviderDefinition,
+  type Success,
+} from './client.js';
+export { ApiError, type ApiErrorInit, type ApiErrorKind, InputError, isApiError, RosterkitError } from './errors.js';
+export { invalidPage, type PageScheme, type PaginateContext, type PaginateOptions, paginate } from './paginate.js';
+export { REDACTED, Redactor } from './redact.js';
+export {
+  createTransport,
+  parseRetryAfter,
+  type RateLimitReset,
+  type RetryOptions,
+  serverRequestedDelay,
+  sleep,
+  type TransportEvent,
+  type TransportOptions,
+} from './transport.js';
+export {
+  type BaseUrlOptions,
+  isLoopbackHost,
+  optionalInteger,
+  requireBaseUrl,
+  requireHeaderValue,
+  requireInteger,
+  requireString,
+  requireUuid,
+} from './validate.js';

@@ -1,0 +1,304 @@
+/**
+ * The retrying fetch that sits *under* openapi-fetch (middleware cannot resend a request,
+ * openapi-fetch #2075). It owns everything that happens between "a Request is ready" and "a fully
+ * read Response is available": retries with backoff, rate-limit waits, the caller's signal and
+ * timeout, redirects (never forwarding credentials to another origin), and the body-size cap.
+ * Web-standard APIs only.
+ */
+
+/** How a provider announces when its rate-limit window resets. */
+export interface RateLimitReset {
+  /** Header name, e.g. `x-ratelimit-reset`. */
+  header: string;
+  /** `epoch-ms` (Rocket.Chat), `epoch-s`, or `delta-s` (seconds from now). */
+  unit: 'epoch-ms' | 'epoch-s' | 'delta-s';
+  /** Header that says how many calls are left; the reset is only honoured on 429 or when it is 0. */
+  remainingHeader?: string;
+}
+
+export interface RetryOptions {
+  /** Total attempts per call, first one included. Default 4. `1` disables retries. */
+  maxAttempts?: number;
+  /** First backoff step in ms. Default 200. */
+  baseDelayMs?: number;
+  /** Longest backoff between two attempts in ms. Default 10 000. */
+  maxDelayMs?: number;
+  /** Longest server-requested wait (Retry-After, reset header) that is honoured. Default 60 000 ms. */
+  maxRetryAfterMs?: number;
+  /** Methods that are retried. Default GET, HEAD, OPTIONS, PUT, DELETE (never POST or PATCH). */
+  methods?: readonly string[];
+  /** Statuses that are retried. Default 429, 502, 503, 504. */
+  statuses?: readonly number[];
+}
+
+export type TransportEvent =
+  | { type: 'retry'; attempt: number; delayMs: number; reason: string; status?: number; url: string }
+  | { type: 'rate-limit'; attempt: number; delayMs: number; url: string }
+  | { type: 'redirect'; from: string; to: string };
+
+export interface TransportOptions {
+  fetch?: (input: Request) => Promise<Response>;
+  retry?: RetryOptions | false;
+  /** Overall time budget per call (all attempts and waits), ms. */
+  timeoutMs?: number;
+  /** A signal for every call of this client (e.g. shutdown); per-call signals are honoured too. */
+  signal?: AbortSignal;
+  /** Largest response body accepted, bytes. Default 64 MiB. */
+  maxResponseBytes?: number;
+  rateLimitReset?: RateLimitReset;
+  /** Which cross-origin redirects may be followed (credentials included). Default: none. */
+  allowRedirect?: (to: URL, from: URL) => boolean;
+  onEvent?: (event: TransportEvent) => void;
+  /** For tests: randomness for jitter. */
+  random?: () => number;
+}
+
+/** Why the transport gave up without a response; the client turns it into an ApiError. */
+export class TransportFailure extends Error {
+  constructor(
+    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect',
+    message: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TransportFailure';
+  }
+}
+
+/** Metadata about the call that produced a Response, for error reporting. */
+export interface ResponseMeta {
+  attempts: number;
+}
+const responseMeta = new WeakMap<Response, ResponseMeta>();
+export function getResponseMeta(response: Response): ResponseMeta | undefined {
+  return responseMeta.get(response);
+}
+
+const DEFAULT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+const DEFAULT_STATUSES = [429, 502, 503, 504];
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const MAX_REDIRECTS = 5;
+
+export function createTransport(options: TransportOptions = {}): (input: Request) => Promise<Response> {
+  const baseFetch = options.fetch ?? ((req: Request) => globalThis.fetch(req));
+  const retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
+  const maxAttempts = Math.max(1, retry.maxAttempts ?? 4);
+  const baseDelay = retry.baseDelayMs ?? 200;
+  const maxDelay = retry.maxDelayMs ?? 10_000;
+  const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
+  const methods = new Set((retry.methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase()));
+  const statuses = new Set(retry.statuses ?? DEFAULT_STATUSES);
+  const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const random = options.random ?? Math.random;
+  const emit = options.onEvent;
+
+  return async function rosterkitFetch(request: Request): Promise<Response> {
+    const signals: AbortSignal[] = [request.signal];
+    if (options.signal) signals.push(options.signal);
+    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+    if (timeout) signals.push(timeout);
+    const signal = signals.length === 1 ? request.signal : AbortSignal.any(signals);
+    const stopped = (attempts: number): TransportFailure =>
+      timeout?.aborted
+        ? new TransportFailure('timeout', `timed out after ${options.timeoutMs} ms`, attempts)
+        : new TransportFailure('aborted', 'the request was aborted', attempts);
+
+    const retryable = methods.has(request.method) && maxAttempts > 1;
+    // Buffer the body once so every attempt (and redirect) can resend it.
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    let url = request.url;
+    let method = request.method;
+    let attempt = 0;
+    let redirects = 0;
+
+    for (;;) {
+      attempt++;
+      if (signal.aborted) throw stopped(attempt - 1);
+      let response: Response;
+      try {
+        response = await baseFetch(
+          new Request(url, {
+            method,
+            headers: request.headers,
+            body: method === 'GET' || method === 'HEAD' ? undefined : body,
+            signal,
+            redirect: 'manual',
+          }),
+        );
+      } catch (error) {
+        if (signal.aborted) throw stopped(attempt);
+        if (retryable && attempt < maxAttempts) {
+          await wait(backoff(attempt), 'network error', undefined);
+          continue;
+        }
+        throw new TransportFailure('network', describe(error), attempt, { cause: error });
+      }
+
+      // Redirects: same origin is followed; another origin only when the provider allows it.
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        const location = response.headers.get('location');
+        if (response.type === 'opaqueredirect' || !location) {
+          throw new TransportFailure('redirect', `redirect (${response.status}) without a readable Location`, attempt);
+        }
+        const from = new URL(url);
+        const to = new URL(location, from);
+        const sameOrigin = to.origin === from.origin;
+        if (!sameOrigin && !(options.allowRedirect?.(to, from) ?? false)) {
+          await response.body?.cancel();
+          throw new TransportFailure(
+            'redirect',
+            `refused a redirect from ${from.origin} to ${to.origin}: credentials are never sent to another origin`,
+            attempt,
+          );
+        }
+        if (from.protocol === 'https:' && to.protocol !== 'https:') {
+          await response.body?.cancel();
+          throw new TransportFailure('redirect', `refused a redirect from https to ${to.protocol}`, attempt);
+        }
+        if (++redirects > MAX_REDIRECTS) throw new TransportFailure('redirect', 'too many redirects', attempt);
+        await response.body?.cancel();
+        emit?.({ type: 'redirect', from: from.href, to: to.href });
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+          method = 'GET';
+        }
+        url = to.href;
+        attempt--;
+        continue;
+      }
+
+      if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+        const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
+        if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
+          await response.body?.cancel();
+          const isRateLimit = response.status === 429 || serverDelay !== undefined;
+          const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+          await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
+          continue;
+        }
+      }
+
+      // Read the whole body here, so a connection reset mid-body is retried like any network error.
+      let buffered: ArrayBuffer | null;
+      try {
+        buffered = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBytes, attempt);
+      } catch (error) {
+        if (error instanceof TransportFailure) throw error;
+        if (signal.aborted) throw stopped(attempt);
+        if (retryable && attempt < maxAttempts) {
+          await wait(backoff(attempt), 'body interrupted', response.status);
+          continue;
+        }
+        throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
+          cause: error,
+        });
+      }
+      const result = new Response(buffered, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      responseMeta.set(result, { attempts: attempt });
+      return result;
+    }
+
+    function backoff(attemptNo: number): number {
+      const ceiling = Math.min(maxDelay, baseDelay * 2 ** (attemptNo - 1));
+      return ceiling / 2 + (random() * ceiling) / 2; // "equal jitter": never 0, never above the cap
+    }
+
+    async function wait(ms: number, reason: string, status: number | undefined): Promise<void> {
+      if (reason === 'rate-limit') emit?.({ type: 'rate-limit', attempt, delayMs: ms, url });
+      else emit?.({ type: 'retry', attempt, delayMs: ms, reason, url, ...(status ? { status } : {}) });
+      try {
+        await sleep(ms, signal);
+      } catch {
+        throw stopped(attempt);
+      }
+    }
+  };
+}
+
+/**
+ * How long the server asked us to wait, in ms: `Retry-After` (seconds or HTTP date), else the
+ * provider's reset header — honoured on 429, or when the remaining-calls header says 0.
+ */
+export function serverRequestedDelay(response: Response, reset: RateLimitReset | undefined): number | undefined {
+  const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+  if (retryAfter !== undefined) return retryAfter;
+  if (!reset) return undefined;
+  const limited =
+    response.status === 429 || (reset.remainingHeader !== undefined && response.headers.get(reset.remainingHeader) === '0');
+  if (!limited) return undefined;
+  const value = Number(response.headers.get(reset.header));
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  const ms =
+    reset.unit === 'epoch-ms' ? value - Date.now() : reset.unit === 'epoch-s' ? value * 1000 - Date.now() : value * 1000;
+  return Math.max(0, ms);
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function readBody(response: Response, maxBytes: number, attempt: number): Promise<ArrayBuffer | null> {
+  if (!response.body) return null;
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body.cancel();
+    throw new TransportFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte cap`, attempt);
+  }
+  if (Number.isFinite(declared) && response.headers.has('content-length')) {
+    const buffer = await response.arrayBuffer();
+    if (buffer.byteLength > maxBytes) {
+      throw new TransportFailure('too-large', `response body exceeds the ${maxBytes}-byte cap`, attempt);
+    }
+    return buffer;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new TransportFailure('too-large', `response body exceeds the ${maxBytes}-byte cap`, attempt);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out.buffer;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}

@@ -1,0 +1,89 @@
+import { InputError } from './errors.js';
+
+/** Input checks run before any request; each throws an InputError naming the provider and field. */
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function requireString(provider: string, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InputError(provider, field, 'must be a non-empty string');
+  }
+  return value;
+}
+
+/** A value that will travel in an HTTP header: non-empty, no CR/LF or other control characters. */
+export function requireHeaderValue(provider: string, field: string, value: unknown): string {
+  const s = requireString(provider, field, value);
+  if (CONTROL_CHARS.test(s)) throw new InputError(provider, field, 'must not contain control characters (CR, LF, …)');
+  return s;
+}
+
+export function requireUuid(provider: string, field: string, value: unknown): string {
+  const s = requireString(provider, field, value);
+  if (!UUID.test(s)) throw new InputError(provider, field, 'must be a UUID (8-4-4-4-12 hex digits)');
+  return s;
+}
+
+export function requireInteger(
+  provider: string,
+  field: string,
+  value: unknown,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `between ${min} and ${max}`;
+    throw new InputError(provider, field, `must be an integer ${range}`);
+  }
+  return value;
+}
+
+export function optionalInteger(
+  provider: string,
+  field: string,
+  value: unknown,
+  min: number,
+  max?: number,
+): number | undefined {
+  return value === undefined ? undefined : requireInteger(provider, field, value, min, max);
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+export interface BaseUrlOptions {
+  /** Allow credentials over plain http to a host that is not loopback. Off by default. */
+  allowInsecureHttp?: boolean | undefined;
+}
+
+/**
+ * Parses and checks a base URL: http(s) only, no embedded user:password, and plain http only to
+ * loopback unless the caller opts in. Returns the URL without a trailing slash.
+ */
+export function requireBaseUrl(provider: string, value: unknown, options: BaseUrlOptions = {}): string {
+  const s = requireString(provider, 'baseUrl', value);
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    throw new InputError(provider, 'baseUrl', 'is not a valid absolute URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(provider, 'baseUrl', `must use http or https, not ${url.protocol.replace(':', '')}`);
+  }
+  if (url.username || url.password) {
+    throw new InputError(provider, 'baseUrl', 'must not contain credentials; pass them as options');
+  }
+  if (url.search || url.hash) throw new InputError(provider, 'baseUrl', 'must not contain a query or fragment');
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
+    throw new InputError(
+      provider,
+      'baseUrl',
+      'uses plain http to a non-loopback host; credentials would travel unencrypted (set allowInsecureHttp: true to accept)',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}

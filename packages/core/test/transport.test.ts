@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTransport, parseRetryAfter, type TransportEvent, TransportFailure } from '../src/transport.js';
+import { scriptedServer, sendJson } from './server.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+const fast = { baseDelayMs: 1, maxDelayMs: 5 };
+
+describe('createTransport', () => {
+  it('retries 502/503/504 on GET with backoff and returns the first success', async () => {
+    const srv = await scriptedServer((_req, res, n) => (n < 4 ? sendJson(res, [502, 503, 504][n - 1]!, {}) : sendJson(res, 200, { ok: true })));
+    close = srv.close;
+    const events: TransportEvent[] = [];
+    const fetch = createTransport({ retry: { ...fast, maxAttempts: 4 }, onEvent: (e) => events.push(e) });
+    const res = await fetch(new Request(`${srv.url}/x`));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+    expect(srv.calls).toHaveLength(4);
+    expect(events.map((e) => e.type)).toEqual(['retry', 'retry', 'retry']);
+  });
+
+  it('gives up after maxAttempts and hands back the last error response', async () => {
+    const srv = await scriptedServer((_req, res) => sendJson(res, 503, { down: true }));
+    close = srv.close;
+    const res = await createTransport({ retry: { ...fast, maxAttempts: 3 } })(new Request(`${srv.url}/x`));
+    expect(res.status).toBe(503);
+    expect(srv.calls).toHaveLength(3);
+  });
+
+  it('never retries POST or PATCH', async () => {
+    const srv = await scriptedServer((_req, res) => sendJson(res, 503, {}));
+    close = srv.close;
+    const fetch = createTransport({ retry: fast });
+    expect((await fetch(new Request(`${srv.url}/x`, { method: 'POST', body: '{}' }))).status).toBe(503);
+    expect((await fetch(new Request(`${srv.url}/x`, { method: 'PATCH', body: '{}' }))).status).toBe(503);
+    expect(srv.calls).toHaveLength(2);
+  });
+
+  it('resends the body of a retried PUT', async () => {
+    const bodies: string[] = [];
+    const srv = await scriptedServer((_req, res, n, body) => {
+      bodies.push(body);
+      sendJson(res, n === 1 ? 503 : 200, {});
+    });
+    close = srv.close;
+    await createTransport({ retry: fast })(new Request(`${srv.url}/x`, { method: 'PUT', body: '{"a":1}' }));
+    expect(bodies).toEqual(['{"a":1}', '{"a":1}']);
+  });
+
+  it('waits out a 429 as long as Retry-After says (seconds)', async () => {
+    const srv = await scriptedServer((_req, res, n) => (n === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, {})));
+    close = srv.close;
+    const events: TransportEvent[] = [];
+    const res = await createTransport({ retry: fast, onEvent: (e) => events.push(e) })(new Request(`${srv.url}/x`));
+    expect(res.status).toBe(200);
+    expect(events[0]?.type).toBe('rate-limit');
+    expect(events[0] && 'delayMs' in events[0] ? events[0].delayMs : 0).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('honours a provider reset header in epoch milliseconds', async () => {
+    const srv = await scriptedServer((_req, res, n) =>
+      n === 1 ? sendJson(res, 429, {}, { 'x-ratelimit-reset': String(Date.now() + 300), 'x-ratelimit-remaining': '0' }) : sendJson(res, 200, {}),
+    );
+    close = srv.close;
+    const events: TransportEvent[] = [];
+    await createTransport({
+      retry: fast,
+      rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-ms', remainingHeader: 'x-ratelimit-remaining' },
+      onEvent: (e) => events.push(e),
+    })(new Request(`${srv.url}/x`));
+    const delay = events[0] && 'delayMs' in events[0] ? events[0].delayMs : -1;
+    expect(delay).toBeGreaterThan(150);
+    expect(delay).toBeLessThan(1000);
+  });
+
+  it('does not wait longer than maxRetryAfterMs: returns the 429 instead', async () => {
+    const srv = await scriptedServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '3600' }));
+    close = srv.close;
+    const res = await createTransport({ retry: { ...fast, maxRetryAfterMs: 1000 } })(new Request(`${srv.url}/x`));
+    expect(res.status).toBe(429);
+    expect(srv.calls).toHaveLength(1);
+  });
+
+  it('retries network errors, then fails with a typed network failure', async () => {
+    const srv = await scriptedServer((req) => req.socket.destroy());
+    close = srv.close;
+    const err = await createTransport({ retry: { ...fast, maxAttempts: 3 } })(new Request(`${srv.url}/x`)).catch((e) => e);
+    expect(err).toBeInstanceOf(TransportFailure);
+    expect(err.kind).toBe('network');
+    expect(err.attempts).toBe(3);
+    expect(srv.calls).toHaveLength(3);
+  });
+
+  it('retries a body cut off mid-way', async () => {
+    const srv = await scriptedServer((_req, res, n) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"users":[');
+        setTimeout(() => res.socket?.destroy(), 5);
+      } else sendJson(res, 200, { users: [] });
+    });
+    close = srv.close;
+    const res = await createTransport({ retry: fast })(new Request(`${srv.url}/x`));
+    expect(await res.json()).toEqual({ users: [] });
+    expect(srv.calls).toHaveLength(2);
+  });
+
+  it('lets the caller signal win over a pending retry wait', async () => {
+    const srv = await scriptedServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '30' }));
+    close = srv.close;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const err = await createTransport({ retry: fast })(new Request(`${srv.url}/x`, { signal: controller.signal })).catch((e) => e);
+    expect(err).toBeInstanceOf(TransportFailure);
+    expect(err.kind).toBe('aborted');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a timeout as kind "timeout"', async () => {
+    const srv = await scriptedServer((_req, res) => setTimeout(() => sendJson(res, 200, {}), 2000));
+    close = srv.close;
+    const err = await createTransport({ timeoutMs: 50 })(new Request(`${srv.url}/x`)).catch((e) => e);
+    expect(err.kind).toBe('timeout');
+  });
+
+  it('refuses a cross-origin redirect and never sends credentials there', async () => {
+    const other = await scriptedServer((_req, res) => sendJson(res, 200, {}));
+    const srv = await scriptedServer((_req, res) => {
+      res.writeHead(308, { location: `${other.url.replace('127.0.0.1', 'localhost')}/stolen` });
+      res.end();
+    });
+    close = async () => {
+      await srv.close();
+      await other.close();
+    };
+    const err = await createTransport()(new Request(`${srv.url}/x`, { headers: { 'x-auth-token': 'secret' } })).catch((e) => e);
+    expect(err.kind).toBe('redirect');
+    expect(other.calls).toHaveLength(0);
+  });
+
+  it('follows a cross-origin redirect only when the provider allows the host', async () => {
+    const other = await scriptedServer((_req, res) => sendJson(res, 200, { region: true }));
+    const srv = await scriptedServer((_req, res) => {
+      res.writeHead(308, { location: `${other.url.replace('127.0.0.1', 'localhost')}/x` });
+      res.end();
+    });
+    close = async () => {
+      await srv.close();
+      await other.close();
+    };
+    const res = await createTransport({ allowRedirect: (to) => to.hostname === 'localhost' })(new Request(`${srv.url}/x`));
+    expect(await res.json()).toEqual({ region: true });
+    expect(other.calls).toHaveLength(1);
+  });
+
+  it('caps the response body size', async () => {
+    const srv = await scriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`"${'x'.repeat(5000)}"`);
+    });
+    close = srv.close;
+    const err = await createTransport({ maxResponseBytes: 1000 })(new Request(`${srv.url}/x`)).catch((e) => e);
+    expect(err.kind).toBe('too-large');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('2')).toBe(2000);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
+  });
+});

@@ -1,0 +1,23 @@
+import type { ModuleFactory } from './module.js';
+import { rocketchat } from './providers/rocketchat.js';
+import { type Sandbox, type SandboxOptions, serve } from './server.js';
+
+/** Every emulated provider, by id. Adding a provider: one module file and one line here. */
+export const sandboxModules = {
+  rocketchat,
+} satisfies Record<string, ModuleFactory>;
+
+export type SandboxProviderId = keyof typeof sandboxModules;
+
+/** Starts the sandbox on 127.0.0.1 with every (or the chosen) provider mounted. */
+export function startSandbox(options: SandboxOptions<SandboxProviderId> = {}): Promise<Sandbox<SandboxProviderId>> {
+  return serve(sandboxModules, options);
+}
+
+export type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
+export { header, intParam, json, matchPath, RateLimiter } from './http.js';
+export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';
+export { type Person, peopleFor, person, seededInactive } from './people.js';
+export { hashSeed, Rng } from './random.js';
+export type { Sandbox, SandboxOptions, SandboxProviderInfo } from './server.js';
+export { serve } from './server.js';

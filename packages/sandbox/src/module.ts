@@ -1,0 +1,26 @@
+import type { SandboxRequest, SandboxResponse } from './http.js';
+
+/** Options every provider module receives. */
+export interface ModuleOptions {
+  /** Number of seeded users. */
+  users: number;
+  seed: number;
+  /** Position of the provider in the shared people list (decides the overlap window). */
+  providerIndex: number;
+  /** Rate limiting for non-privileged callers (off when undefined). */
+  rateLimit?: { limit: number; windowMs: number } | undefined;
+}
+
+/** One emulated provider API, mounted under `/<id>` on the sandbox server. */
+export interface SandboxModule {
+  readonly id: string;
+  /** Path below `/<id>` that the provider's spec paths are relative to (e.g. `/v3.1`), usually ''. */
+  readonly basePath: string;
+  /** Credentials a client needs to talk to this module (sandbox values, safe to print). */
+  readonly credentials: Readonly<Record<string, string>>;
+  handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
+  /** Number of users currently stored. */
+  count(): number;
+}
+
+export type ModuleFactory = (options: ModuleOptions) => SandboxModule;

@@ -1,0 +1,167 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
+import type { ModuleFactory, SandboxModule } from './module.js';
+
+export interface SandboxOptions<Id extends string = string> {
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Seeded users per provider (a number for all, or per provider). Default 25. */
+  users?: number | Partial<Record<Id, number>>;
+  /** Seed for every generated value. Default 1. */
+  seed?: number;
+  /** Providers to mount. Default: all. */
+  providers?: readonly Id[];
+  /** Delay before every response, ms. */
+  latencyMs?: number;
+  /** Rate limiting of non-privileged callers, in each provider's own style. Off by default. */
+  rateLimit?: RateLimitOptions;
+}
+
+export interface SandboxProviderInfo {
+  /** Base URL to hand to the provider's client. */
+  baseUrl: string;
+  /** Sandbox credentials (not secrets). */
+  credentials: Readonly<Record<string, string>>;
+}
+
+export interface Sandbox<Id extends string = string> {
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  readonly port: number;
+  readonly providers: Readonly<Record<Id, SandboxProviderInfo>>;
+  /** The live module of a provider (state inspection in tests). */
+  module(id: Id): SandboxModule;
+  /** Requests served so far, per provider. */
+  readonly requests: Readonly<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+export async function serve<Id extends string>(
+  factories: Record<Id, ModuleFactory>,
+  options: SandboxOptions<Id> = {},
+): Promise<Sandbox<Id>> {
+  const seed = options.seed ?? 1;
+  const all = Object.keys(factories) as Id[];
+  const ids = options.providers ?? all;
+  const modules = new Map<string, SandboxModule>();
+  const requests: Record<string, number> = {};
+  for (const id of ids) {
+    const factory = factories[id];
+    if (!factory) throw new Error(`unknown sandbox provider: ${id}`);
+    const users = typeof options.users === 'number' ? options.users : (options.users?.[id] ?? 25);
+    modules.set(id, factory({ users, seed, providerIndex: all.indexOf(id), rateLimit: options.rateLimit }));
+    requests[id] = 0;
+  }
+
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((req, res) => {
+    void dispatch(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `sandbox failure: ${String(error)}` }));
+      } else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', origin);
+    const [, id = '', ...rest] = url.pathname.split('/');
+    const mod = modules.get(id);
+    const raw = await readBody(req);
+    if (!mod) return send(res, { status: 404, body: { error: `no sandbox provider at /${id}` } });
+    requests[id] = (requests[id] ?? 0) + 1;
+    let path = `/${rest.join('/')}`;
+    if (mod.basePath) {
+      if (!path.startsWith(mod.basePath)) return send(res, { status: 404, body: { error: 'not found' } });
+      path = path.slice(mod.basePath.length) || '/';
+    }
+    let body: unknown;
+    let invalidJson = false;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        invalidJson = true;
+      }
+    }
+    const request: SandboxRequest = {
+      method: req.method ?? 'GET',
+      path, // still percent-encoded: modules match segments, then decode path parameters
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      invalidJson,
+      origin,
+    };
+    const response = await mod.handle(request);
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+    send(res, response);
+  }
+
+  return {
+    origin,
+    port,
+    providers: Object.fromEntries(
+      [...modules].map(([id, m]) => [id, { baseUrl: `${origin}/${id}${m.basePath}`, credentials: m.credentials }]),
+    ) as Record<Id, SandboxProviderInfo>,
+    module(id: Id) {
+      const m = modules.get(id);
+      if (!m) throw new Error(`provider not mounted: ${id}`);
+      return m;
+    },
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, response: SandboxResponse): void {
+  const headers: Record<string, string> = { ...response.headers };
+  let payload: string | undefined;
+  if (response.text !== undefined) payload = response.text;
+  else if (response.body !== undefined) {
+    payload = JSON.stringify(response.body);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+  if (payload !== undefined && response.status !== 204 && response.status !== 304) {
+    headers['content-length'] = String(Buffer.byteLength(payload));
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  } else {
+    res.writeHead(response.status, headers);
+    res.end();
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
