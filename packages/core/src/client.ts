@@ -5,11 +5,11 @@ import { Redactor } from './redact.js';
 import {
   createTransport,
   getResponseMeta,
-  serverRequestedDelay,
   type RateLimitReset,
   type RetryOptions,
-  TransportFailure,
+  serverRequestedDelay,
   type TransportEvent,
+  TransportFailure,
 } from './transport.js';
 import { type BaseUrlOptions, requireBaseUrl } from './validate.js';
 
@@ -59,11 +59,14 @@ export interface AuthHandler {
 }
 
 type InitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+  RequiredKeysOf<Init> extends never
+    ? [(Init & { [key: string]: unknown })?]
+    : [Init & { [key: string]: unknown }];
 
 /** openapi-fetch's success branch: errors are thrown as ApiError, so `data` is always the 2xx body. */
 export type Success<R> = R extends { data?: never; error: unknown } ? never : Omit<R, 'error'>;
 
+// biome-ignore lint/complexity/noBannedTypes: openapi-fetch's own constraint
 type OkMethod<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
   Path extends PathsWithMethod<Paths, M>,
   Init extends MaybeOptionalInit<Paths[Path], M>,
@@ -127,9 +130,15 @@ export function createApiClient<Paths extends {}>(
   const makeError = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
     new ApiError({ provider: provider.id, ...init }, redactor);
 
-  const operationOf = (method: string, path: string) => provider.operations[`${method} ${path}`] ?? `${method} ${path}`;
+  const operationOf = (method: string, path: string) =>
+    provider.operations[`${method} ${path}`] ?? `${method} ${path}`;
 
-  async function call(method: (typeof METHODS)[number], path: string, init: unknown, refreshed = false): Promise<unknown> {
+  async function call(
+    method: (typeof METHODS)[number],
+    path: string,
+    init: unknown,
+    refreshed = false,
+  ): Promise<unknown> {
     const operation = operationOf(method, path);
     let result: { data?: unknown; error?: unknown; response: Response };
     try {
@@ -141,7 +150,10 @@ export function createApiClient<Paths extends {}>(
     const { response } = result;
     if (response.ok) return result;
     const decoded = safeDecode(provider, result.error, response.status);
-    const retryAfterMs = response.status === 429 || response.status === 503 ? serverRequestedDelay(response, provider.rateLimitReset) : undefined;
+    const retryAfterMs =
+      response.status === 429 || response.status === 503
+        ? serverRequestedDelay(response, provider.rateLimitReset)
+        : undefined;
     const err = makeError({
       operation,
       kind: 'http',
@@ -149,7 +161,9 @@ export function createApiClient<Paths extends {}>(
       code: decoded.code,
       message: `${provider.id} ${operation} failed with HTTP ${response.status}${decoded.message ? `: ${decoded.message}` : ''}`,
       retryAfter: retryAfterMs === undefined ? undefined : Math.ceil(retryAfterMs / 1000),
-      requestId: provider.requestIdHeader ? (response.headers.get(provider.requestIdHeader) ?? undefined) : undefined,
+      requestId: provider.requestIdHeader
+        ? (response.headers.get(provider.requestIdHeader) ?? undefined)
+        : undefined,
       attempts: getResponseMeta(response)?.attempts,
       url: response.url || undefined,
       body: result.error,
@@ -164,15 +178,36 @@ export function createApiClient<Paths extends {}>(
   function toApiError(error: unknown, operation: string): ApiError {
     if (error instanceof ApiError) return error;
     if (error instanceof TransportFailure) {
-      return makeError({ operation, kind: error.kind, message: `${provider.id} ${operation}: ${error.message}`, attempts: error.attempts, cause: error.cause ?? error });
+      return makeError({
+        operation,
+        kind: error.kind,
+        message: `${provider.id} ${operation}: ${error.message}`,
+        attempts: error.attempts,
+        cause: error.cause ?? error,
+      });
     }
     if (error instanceof SyntaxError) {
-      return makeError({ operation, kind: 'invalid-response', message: `${provider.id} ${operation}: response is not valid JSON`, cause: error });
+      return makeError({
+        operation,
+        kind: 'invalid-response',
+        message: `${provider.id} ${operation}: response is not valid JSON`,
+        cause: error,
+      });
     }
     if (error instanceof Error && error.name === 'AbortError') {
-      return makeError({ operation, kind: 'aborted', message: `${provider.id} ${operation}: the request was aborted`, cause: error });
+      return makeError({
+        operation,
+        kind: 'aborted',
+        message: `${provider.id} ${operation}: the request was aborted`,
+        cause: error,
+      });
     }
-    return makeError({ operation, kind: 'network', message: `${provider.id} ${operation}: ${String(error instanceof Error ? error.message : error)}`, cause: error });
+    return makeError({
+      operation,
+      kind: 'network',
+      message: `${provider.id} ${operation}: ${String(error instanceof Error ? error.message : error)}`,
+      cause: error,
+    });
   }
 
   const client = {
@@ -185,7 +220,11 @@ export function createApiClient<Paths extends {}>(
   return client as unknown as ApiClient<Paths>;
 }
 
-function safeDecode(provider: ProviderDefinition, body: unknown, status: number): { code?: string | undefined; message?: string | undefined } {
+function safeDecode(
+  provider: ProviderDefinition,
+  body: unknown,
+  status: number,
+): { code?: string | undefined; message?: string | undefined } {
   try {
     const decoded = provider.decodeError(body, status);
     return {

@@ -1,4 +1,4 @@
-import { Redactor } from './redact.js';
+import type { Redactor } from './redact.js';
 
 /** What went wrong, independent of the provider. */
 export type ApiErrorKind =
@@ -72,7 +72,10 @@ export class ApiError extends RosterkitError {
   readonly retryable: boolean;
 
   constructor(init: ApiErrorInit, redactor: Redactor) {
-    super(redactor.text(init.message), init.cause === undefined ? undefined : { cause: safeCause(init.cause, redactor) });
+    super(
+      redactor.text(init.message),
+      init.cause === undefined ? undefined : { cause: safeCause(init.cause, redactor) },
+    );
     this.provider = init.provider;
     this.operation = init.operation;
     this.kind = init.kind;

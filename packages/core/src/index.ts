@@ -6,8 +6,21 @@ export {
   type ProviderDefinition,
   type Success,
 } from './client.js';
-export { ApiError, type ApiErrorInit, type ApiErrorKind, InputError, isApiError, RosterkitError } from './errors.js';
-export { invalidPage, type PageScheme, type PaginateContext, type PaginateOptions, paginate } from './paginate.js';
+export {
+  ApiError,
+  type ApiErrorInit,
+  type ApiErrorKind,
+  InputError,
+  isApiError,
+  RosterkitError,
+} from './errors.js';
+export {
+  invalidPage,
+  type PageScheme,
+  type PaginateContext,
+  type PaginateOptions,
+  paginate,
+} from './paginate.js';
 export { REDACTED, Redactor } from './redact.js';
 export {
   createTransport,

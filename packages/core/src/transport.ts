@@ -139,7 +139,11 @@ export function createTransport(options: TransportOptions = {}): (input: Request
       if (response.status >= 300 && response.status < 400 && response.status !== 304) {
         const location = response.headers.get('location');
         if (response.type === 'opaqueredirect' || !location) {
-          throw new TransportFailure('redirect', `redirect (${response.status}) without a readable Location`, attempt);
+          throw new TransportFailure(
+            'redirect',
+            `redirect (${response.status}) without a readable Location`,
+            attempt,
+          );
         }
         const from = new URL(url);
         const to = new URL(location, from);
@@ -156,10 +160,14 @@ export function createTransport(options: TransportOptions = {}): (input: Request
           await response.body?.cancel();
           throw new TransportFailure('redirect', `refused a redirect from https to ${to.protocol}`, attempt);
         }
-        if (++redirects > MAX_REDIRECTS) throw new TransportFailure('redirect', 'too many redirects', attempt);
+        if (++redirects > MAX_REDIRECTS)
+          throw new TransportFailure('redirect', 'too many redirects', attempt);
         await response.body?.cancel();
         emit?.({ type: 'redirect', from: from.href, to: to.href });
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+        if (
+          response.status === 303 ||
+          ((response.status === 301 || response.status === 302) && method === 'POST')
+        ) {
           method = 'GET';
         }
         url = to.href;
@@ -181,7 +189,9 @@ export function createTransport(options: TransportOptions = {}): (input: Request
       // Read the whole body here, so a connection reset mid-body is retried like any network error.
       let buffered: ArrayBuffer | null;
       try {
-        buffered = NULL_BODY_STATUSES.has(response.status) ? null : await readBody(response, maxBytes, attempt);
+        buffered = NULL_BODY_STATUSES.has(response.status)
+          ? null
+          : await readBody(response, maxBytes, attempt);
       } catch (error) {
         if (error instanceof TransportFailure) throw error;
         if (signal.aborted) throw stopped(attempt);
@@ -223,17 +233,25 @@ export function createTransport(options: TransportOptions = {}): (input: Request
  * How long the server asked us to wait, in ms: `Retry-After` (seconds or HTTP date), else the
  * provider's reset header — honoured on 429, or when the remaining-calls header says 0.
  */
-export function serverRequestedDelay(response: Response, reset: RateLimitReset | undefined): number | undefined {
+export function serverRequestedDelay(
+  response: Response,
+  reset: RateLimitReset | undefined,
+): number | undefined {
   const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
   if (retryAfter !== undefined) return retryAfter;
   if (!reset) return undefined;
   const limited =
-    response.status === 429 || (reset.remainingHeader !== undefined && response.headers.get(reset.remainingHeader) === '0');
+    response.status === 429 ||
+    (reset.remainingHeader !== undefined && response.headers.get(reset.remainingHeader) === '0');
   if (!limited) return undefined;
   const value = Number(response.headers.get(reset.header));
   if (!Number.isFinite(value) || value <= 0) return undefined;
   const ms =
-    reset.unit === 'epoch-ms' ? value - Date.now() : reset.unit === 'epoch-s' ? value * 1000 - Date.now() : value * 1000;
+    reset.unit === 'epoch-ms'
+      ? value - Date.now()
+      : reset.unit === 'epoch-s'
+        ? value * 1000 - Date.now()
+        : value * 1000;
   return Math.max(0, ms);
 }
 
@@ -251,7 +269,11 @@ async function readBody(response: Response, maxBytes: number, attempt: number): 
   const declared = Number(response.headers.get('content-length'));
   if (declared > maxBytes) {
     await response.body.cancel();
-    throw new TransportFailure('too-large', `response body of ${declared} bytes exceeds the ${maxBytes}-byte cap`, attempt);
+    throw new TransportFailure(
+      'too-large',
+      `response body of ${declared} bytes exceeds the ${maxBytes}-byte cap`,
+      attempt,
+    );
   }
   if (Number.isFinite(declared) && response.headers.has('content-length')) {
     const buffer = await response.arrayBuffer();

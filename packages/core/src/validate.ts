@@ -2,6 +2,7 @@ import { InputError } from './errors.js';
 
 /** Input checks run before any request; each throws an InputError naming the provider and field. */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -15,7 +16,8 @@ export function requireString(provider: string, field: string, value: unknown): 
 /** A value that will travel in an HTTP header: non-empty, no CR/LF or other control characters. */
 export function requireHeaderValue(provider: string, field: string, value: unknown): string {
   const s = requireString(provider, field, value);
-  if (CONTROL_CHARS.test(s)) throw new InputError(provider, field, 'must not contain control characters (CR, LF, …)');
+  if (CONTROL_CHARS.test(s))
+    throw new InputError(provider, field, 'must not contain control characters (CR, LF, …)');
   return s;
 }
 
@@ -77,7 +79,8 @@ export function requireBaseUrl(provider: string, value: unknown, options: BaseUr
   if (url.username || url.password) {
     throw new InputError(provider, 'baseUrl', 'must not contain credentials; pass them as options');
   }
-  if (url.search || url.hash) throw new InputError(provider, 'baseUrl', 'must not contain a query or fragment');
+  if (url.search || url.hash)
+    throw new InputError(provider, 'baseUrl', 'must not contain a query or fragment');
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !options.allowInsecureHttp) {
     throw new InputError(
       provider,

@@ -22,7 +22,14 @@ describe('ApiError redaction', () => {
       },
       new Redactor(() => [SECRET]),
     );
-    const surfaces = [err.message, String(err.stack), JSON.stringify(err), inspect(err, { depth: 10 }), String((err.cause as Error).message), err.url];
+    const surfaces = [
+      err.message,
+      String(err.stack),
+      JSON.stringify(err),
+      inspect(err, { depth: 10 }),
+      String((err.cause as Error).message),
+      err.url,
+    ];
     for (const s of surfaces) expect(s).not.toContain(SECRET);
     expect(err.message).toContain('[REDACTED]');
     expect(err.url).toContain('refresh_token=[REDACTED]');
@@ -40,7 +47,9 @@ describe('validation', () => {
     expect(() => requireBaseUrl('p', 'javascript:alert(1)')).toThrow(InputError);
     expect(() => requireBaseUrl('p', 'https://u:p@x.test')).toThrow(/credentials/);
     expect(() => requireBaseUrl('p', 'http://example.org')).toThrow(/plain http/);
-    expect(requireBaseUrl('p', 'http://example.org/', { allowInsecureHttp: true })).toBe('http://example.org');
+    expect(requireBaseUrl('p', 'http://example.org/', { allowInsecureHttp: true })).toBe(
+      'http://example.org',
+    );
     expect(requireBaseUrl('p', 'http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000');
     expect(requireBaseUrl('p', 'http://localhost:3000/rc')).toBe('http://localhost:3000/rc');
   });

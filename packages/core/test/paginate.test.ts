@@ -6,7 +6,8 @@ import { Redactor } from '../src/redact.js';
 const ctx = {
   provider: 'test',
   operation: 'list',
-  error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) => new ApiError({ provider: 'test', ...init }, new Redactor()),
+  error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
+    new ApiError({ provider: 'test', ...init }, new Redactor()),
 };
 
 interface Page {
@@ -16,7 +17,12 @@ interface Page {
 }
 
 /** An offset/total server over `n` items whose page size is clamped to `clamp`. */
-function offsetScheme(n: number, clamp: number, fetched: number[] = [], opts: { drop?: number } = {}): PageScheme<number, Page, number> {
+function offsetScheme(
+  n: number,
+  clamp: number,
+  fetched: number[] = [],
+  opts: { drop?: number } = {},
+): PageScheme<number, Page, number> {
   const data = Array.from({ length: n }, (_, i) => i).filter((i) => i !== opts.drop);
   return {
     first: 0,
@@ -26,7 +32,8 @@ function offsetScheme(n: number, clamp: number, fetched: number[] = [], opts: { 
       return { items: data.slice(offset, offset + clamp), total: n, offset };
     },
     items: (p) => p.items,
-    next: (p, offset, items) => (items.length === 0 || offset + items.length >= p.total ? undefined : offset + items.length),
+    next: (p, offset, items) =>
+      items.length === 0 || offset + items.length >= p.total ? undefined : offset + items.length,
     total: (p) => p.total,
     plan: (p, _o, items) => {
       const out: number[] = [];
@@ -46,8 +53,12 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 describe('paginate', () => {
   for (const n of [0, 1, 99, 100, 101, 1000]) {
     it(`yields each of ${n} items once, sequentially and concurrently`, async () => {
-      expect(await collect(paginate(ctx, offsetScheme(n, 100)))).toEqual(Array.from({ length: n }, (_, i) => i));
-      expect(await collect(paginate(ctx, offsetScheme(n, 100), { concurrency: 8 }))).toEqual(Array.from({ length: n }, (_, i) => i));
+      expect(await collect(paginate(ctx, offsetScheme(n, 100)))).toEqual(
+        Array.from({ length: n }, (_, i) => i),
+      );
+      expect(await collect(paginate(ctx, offsetScheme(n, 100), { concurrency: 8 }))).toEqual(
+        Array.from({ length: n }, (_, i) => i),
+      );
     });
   }
 
@@ -84,7 +95,11 @@ describe('paginate', () => {
       first: 0,
       fetchPage: async (o) => {
         if (o >= 20) throw ctx.error({ operation: 'list', kind: 'http', status: 500, message: 'boom' });
-        return { items: [o, o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9], total: 100, offset: o };
+        return {
+          items: [o, o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7, o + 8, o + 9],
+          total: 100,
+          offset: o,
+        };
       },
       items: (p) => p.items,
       next: (_p, o) => o + 10,

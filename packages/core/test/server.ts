@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 /** A real HTTP server on 127.0.0.1 whose answers a test scripts request by request. */
 export async function scriptedServer(
   handler: (req: IncomingMessage, res: ServerResponse, n: number, body: string) => void,
-): Promise<{ url: string; calls: { method: string; url: string; headers: IncomingMessage['headers'] }[]; close(): Promise<void> }> {
+): Promise<{
+  url: string;
+  calls: { method: string; url: string; headers: IncomingMessage['headers'] }[];
+  close(): Promise<void>;
+}> {
   const calls: { method: string; url: string; headers: IncomingMessage['headers'] }[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -27,8 +31,17 @@ export async function scriptedServer(
   };
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
   res.end(text);
 }

@@ -12,7 +12,9 @@ const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 describe('createTransport', () => {
   it('retries 502/503/504 on GET with backoff and returns the first success', async () => {
-    const srv = await scriptedServer((_req, res, n) => (n < 4 ? sendJson(res, [502, 503, 504][n - 1]!, {}) : sendJson(res, 200, { ok: true })));
+    const srv = await scriptedServer((_req, res, n) =>
+      n < 4 ? sendJson(res, [502, 503, 504][n - 1]!, {}) : sendJson(res, 200, { ok: true }),
+    );
     close = srv.close;
     const events: TransportEvent[] = [];
     const fetch = createTransport({ retry: { ...fast, maxAttempts: 4 }, onEvent: (e) => events.push(e) });
@@ -52,10 +54,14 @@ describe('createTransport', () => {
   });
 
   it('waits out a 429 as long as Retry-After says (seconds)', async () => {
-    const srv = await scriptedServer((_req, res, n) => (n === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, {})));
+    const srv = await scriptedServer((_req, res, n) =>
+      n === 1 ? sendJson(res, 429, {}, { 'retry-after': '1' }) : sendJson(res, 200, {}),
+    );
     close = srv.close;
     const events: TransportEvent[] = [];
-    const res = await createTransport({ retry: fast, onEvent: (e) => events.push(e) })(new Request(`${srv.url}/x`));
+    const res = await createTransport({ retry: fast, onEvent: (e) => events.push(e) })(
+      new Request(`${srv.url}/x`),
+    );
     expect(res.status).toBe(200);
     expect(events[0]?.type).toBe('rate-limit');
     expect(events[0] && 'delayMs' in events[0] ? events[0].delayMs : 0).toBeGreaterThanOrEqual(1000);
@@ -63,13 +69,24 @@ describe('createTransport', () => {
 
   it('honours a provider reset header in epoch milliseconds', async () => {
     const srv = await scriptedServer((_req, res, n) =>
-      n === 1 ? sendJson(res, 429, {}, { 'x-ratelimit-reset': String(Date.now() + 300), 'x-ratelimit-remaining': '0' }) : sendJson(res, 200, {}),
+      n === 1
+        ? sendJson(
+            res,
+            429,
+            {},
+            { 'x-ratelimit-reset': String(Date.now() + 300), 'x-ratelimit-remaining': '0' },
+          )
+        : sendJson(res, 200, {}),
     );
     close = srv.close;
     const events: TransportEvent[] = [];
     await createTransport({
       retry: fast,
-      rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-ms', remainingHeader: 'x-ratelimit-remaining' },
+      rateLimitReset: {
+        header: 'x-ratelimit-reset',
+        unit: 'epoch-ms',
+        remainingHeader: 'x-ratelimit-remaining',
+      },
       onEvent: (e) => events.push(e),
     })(new Request(`${srv.url}/x`));
     const delay = events[0] && 'delayMs' in events[0] ? events[0].delayMs : -1;
@@ -80,7 +97,9 @@ describe('createTransport', () => {
   it('does not wait longer than maxRetryAfterMs: returns the 429 instead', async () => {
     const srv = await scriptedServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '3600' }));
     close = srv.close;
-    const res = await createTransport({ retry: { ...fast, maxRetryAfterMs: 1000 } })(new Request(`${srv.url}/x`));
+    const res = await createTransport({ retry: { ...fast, maxRetryAfterMs: 1000 } })(
+      new Request(`${srv.url}/x`),
+    );
     expect(res.status).toBe(429);
     expect(srv.calls).toHaveLength(1);
   });
@@ -88,7 +107,9 @@ describe('createTransport', () => {
   it('retries network errors, then fails with a typed network failure', async () => {
     const srv = await scriptedServer((req) => req.socket.destroy());
     close = srv.close;
-    const err = await createTransport({ retry: { ...fast, maxAttempts: 3 } })(new Request(`${srv.url}/x`)).catch((e) => e);
+    const err = await createTransport({ retry: { ...fast, maxAttempts: 3 } })(
+      new Request(`${srv.url}/x`),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(TransportFailure);
     expect(err.kind).toBe('network');
     expect(err.attempts).toBe(3);
@@ -115,7 +136,9 @@ describe('createTransport', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const started = Date.now();
-    const err = await createTransport({ retry: fast })(new Request(`${srv.url}/x`, { signal: controller.signal })).catch((e) => e);
+    const err = await createTransport({ retry: fast })(
+      new Request(`${srv.url}/x`, { signal: controller.signal }),
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(TransportFailure);
     expect(err.kind).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(5000);
@@ -138,7 +161,9 @@ describe('createTransport', () => {
       await srv.close();
       await other.close();
     };
-    const err = await createTransport()(new Request(`${srv.url}/x`, { headers: { 'x-auth-token': 'secret' } })).catch((e) => e);
+    const err = await createTransport()(
+      new Request(`${srv.url}/x`, { headers: { 'x-auth-token': 'secret' } }),
+    ).catch((e) => e);
     expect(err.kind).toBe('redirect');
     expect(other.calls).toHaveLength(0);
   });
@@ -153,7 +178,9 @@ describe('createTransport', () => {
       await srv.close();
       await other.close();
     };
-    const res = await createTransport({ allowRedirect: (to) => to.hostname === 'localhost' })(new Request(`${srv.url}/x`));
+    const res = await createTransport({ allowRedirect: (to) => to.hostname === 'localhost' })(
+      new Request(`${srv.url}/x`),
+    );
     expect(await res.json()).toEqual({ region: true });
     expect(other.calls).toHaveLength(1);
   });
@@ -164,7 +191,9 @@ describe('createTransport', () => {
       res.end(`"${'x'.repeat(5000)}"`);
     });
     close = srv.close;
-    const err = await createTransport({ maxResponseBytes: 1000 })(new Request(`${srv.url}/x`)).catch((e) => e);
+    const err = await createTransport({ maxResponseBytes: 1000 })(new Request(`${srv.url}/x`)).catch(
+      (e) => e,
+    );
     expect(err.kind).toBe('too-large');
   });
 });

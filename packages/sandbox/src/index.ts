@@ -10,7 +10,9 @@ export const sandboxModules = {
 export type SandboxProviderId = keyof typeof sandboxModules;
 
 /** Starts the sandbox on 127.0.0.1 with every (or the chosen) provider mounted. */
-export function startSandbox(options: SandboxOptions<SandboxProviderId> = {}): Promise<Sandbox<SandboxProviderId>> {
+export function startSandbox(
+  options: SandboxOptions<SandboxProviderId> = {},
+): Promise<Sandbox<SandboxProviderId>> {
   return serve(sandboxModules, options);
 }
 

@@ -23,9 +23,79 @@ export interface Person {
   lastLoginAt: number;
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim', 'Hedy', 'John', 'Katherine', 'Donald', 'Shafi', 'Vint', 'Lynn', 'Guido', 'Anita', 'Bjarne', 'Sophie', 'Yukihiro', 'Mary', 'Niklaus', 'Adele', 'Leslie', 'Joan', 'Whitfield'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Lamarr', 'McCarthy', 'Johnson', 'Knuth', 'Goldwasser', 'Cerf', 'Conway', 'van Rossum', 'Borg', 'Stroustrup', 'Wilson', 'Matsumoto', 'Kenneth', 'Wirth', 'Goldberg', 'Lamport', 'Clarke', 'Diffie'];
-const ZONES: [string, number][] = [['Europe/London', 0], ['Europe/Berlin', 60], ['America/New_York', -300], ['America/Los_Angeles', -480], ['Asia/Kolkata', 330], ['Asia/Tokyo', 540], ['Australia/Sydney', 600]];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Hedy',
+  'John',
+  'Katherine',
+  'Donald',
+  'Shafi',
+  'Vint',
+  'Lynn',
+  'Guido',
+  'Anita',
+  'Bjarne',
+  'Sophie',
+  'Yukihiro',
+  'Mary',
+  'Niklaus',
+  'Adele',
+  'Leslie',
+  'Joan',
+  'Whitfield',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Lamarr',
+  'McCarthy',
+  'Johnson',
+  'Knuth',
+  'Goldwasser',
+  'Cerf',
+  'Conway',
+  'van Rossum',
+  'Borg',
+  'Stroustrup',
+  'Wilson',
+  'Matsumoto',
+  'Kenneth',
+  'Wirth',
+  'Goldberg',
+  'Lamport',
+  'Clarke',
+  'Diffie',
+];
+const ZONES: [string, number][] = [
+  ['Europe/London', 0],
+  ['Europe/Berlin', 60],
+  ['America/New_York', -300],
+  ['America/Los_Angeles', -480],
+  ['Asia/Kolkata', 330],
+  ['Asia/Tokyo', 540],
+  ['Australia/Sydney', 600],
+];
 const LOCALES = ['en', 'en-GB', 'de', 'fr', 'ja', 'hi'];
 const TITLES = ['Engineer', 'Support Agent', 'Team Lead', 'Administrator', 'Analyst', 'Manager'];
 const BASE_TIME = Date.UTC(2024, 0, 1);

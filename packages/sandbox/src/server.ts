@@ -16,6 +16,8 @@ export interface SandboxOptions<Id extends string = string> {
   latencyMs?: number;
   /** Rate limiting of non-privileged callers, in each provider's own style. Off by default. */
   rateLimit?: RateLimitOptions;
+  /** Provider-specific switches, e.g. `{ rocketchat: { legacy401: true } }`. */
+  moduleOptions?: Partial<Record<Id, Record<string, unknown>>>;
 }
 
 export interface SandboxProviderInfo {
@@ -52,7 +54,16 @@ export async function serve<Id extends string>(
     const factory = factories[id];
     if (!factory) throw new Error(`unknown sandbox provider: ${id}`);
     const users = typeof options.users === 'number' ? options.users : (options.users?.[id] ?? 25);
-    modules.set(id, factory({ users, seed, providerIndex: all.indexOf(id), rateLimit: options.rateLimit }));
+    modules.set(
+      id,
+      factory({
+        ...options.moduleOptions?.[id],
+        users,
+        seed,
+        providerIndex: all.indexOf(id),
+        rateLimit: options.rateLimit,
+      }),
+    );
     requests[id] = 0;
   }
 
@@ -116,7 +127,10 @@ export async function serve<Id extends string>(
     origin,
     port,
     providers: Object.fromEntries(
-      [...modules].map(([id, m]) => [id, { baseUrl: `${origin}/${id}${m.basePath}`, credentials: m.credentials }]),
+      [...modules].map(([id, m]) => [
+        id,
+        { baseUrl: `${origin}/${id}${m.basePath}`, credentials: m.credentials },
+      ]),
     ) as Record<Id, SandboxProviderInfo>,
     module(id: Id) {
       const m = modules.get(id);

@@ -15,10 +15,39 @@ type Doc = Record<string, unknown> & { _id: string; username: string; active: bo
 
 const DEFAULT_COUNT = 50;
 const UPPER_COUNT_LIMIT = 100;
-const ADMIN_FIELDS = ['name', 'username', 'emails', 'roles', 'status', 'active', 'avatarETag', 'lastLogin', 'type'];
+const ADMIN_FIELDS = [
+  'name',
+  'username',
+  'emails',
+  'roles',
+  'status',
+  'active',
+  'avatarETag',
+  'lastLogin',
+  'type',
+];
 const REGULAR_FIELDS = ['name', 'username', 'status', 'active', 'avatarETag', 'type'];
-const INFO_FIELDS = ['name', 'username', 'nickname', 'status', 'utcOffset', 'type', 'active', 'bio', 'statusText', 'avatarETag'];
-const FULL_INFO_FIELDS = ['emails', 'phone', 'statusConnection', 'createdAt', 'lastLogin', 'requirePasswordChange', 'roles'];
+const INFO_FIELDS = [
+  'name',
+  'username',
+  'nickname',
+  'status',
+  'utcOffset',
+  'type',
+  'active',
+  'bio',
+  'statusText',
+  'avatarETag',
+];
+const FULL_INFO_FIELDS = [
+  'emails',
+  'phone',
+  'statusConnection',
+  'createdAt',
+  'lastLogin',
+  'requirePasswordChange',
+  'roles',
+];
 const UNAUTHORIZED = 'You must be logged in to do this.';
 const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
 
@@ -32,7 +61,9 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
   const admin = { userId: `adm${rng.meteorId().slice(3)}`, authToken: rng.hex(43) };
   const regular = { userId: `usr${rng.meteorId().slice(3)}`, authToken: rng.hex(43) };
   const users = new Map<string, Doc>();
-  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs) : undefined;
+  const limiter = options.rateLimit
+    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
+    : undefined;
   let clock = Date.UTC(2025, 0, 1);
 
   for (const p of peopleFor(options.seed, options.providerIndex, options.users)) {
@@ -64,8 +95,14 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
   }
 
   const failure = (error: string, errorType?: string, details?: unknown): SandboxResponse =>
-    json(400, { success: false, error: errorType ? `${error} [${errorType}]` : error, ...(errorType ? { errorType } : {}), ...(details ? { details } : {}) });
-  const ok = (body: Record<string, unknown>, headers?: Record<string, string>) => json(200, { ...body, success: true }, headers);
+    json(400, {
+      success: false,
+      error: errorType ? `${error} [${errorType}]` : error,
+      ...(errorType ? { errorType } : {}),
+      ...(details ? { details } : {}),
+    });
+  const ok = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+    json(200, { ...body, success: true }, headers);
 
   function project(doc: Doc, fields: readonly string[]): Record<string, unknown> {
     const out: Record<string, unknown> = { _id: doc._id };
@@ -77,7 +114,8 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
     const userId = source['userId'];
     const username = source['username'] ?? source['user'];
     if (typeof userId === 'string' && userId) return users.get(userId);
-    if (typeof username === 'string' && username) return [...users.values()].find((u) => u.username === username);
+    if (typeof username === 'string' && username)
+      return [...users.values()].find((u) => u.username === username);
     void req;
     return 'missing';
   }
@@ -140,7 +178,10 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
   function route_(req: SandboxRequest, route: string, caller: 'admin' | 'regular'): SandboxResponse {
     const isAdmin = caller === 'admin';
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (req.method === 'POST' && (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))) {
+    if (
+      req.method === 'POST' &&
+      (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+    ) {
       return failure('must be object', 'invalid-params');
     }
     switch (route) {
@@ -156,7 +197,13 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
         if (rawSort !== null) {
           try {
             const parsed = JSON.parse(rawSort) as unknown;
-            if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => v === 1 || v === -1)) throw new Error();
+            if (
+              !parsed ||
+              typeof parsed !== 'object' ||
+              Array.isArray(parsed) ||
+              !Object.values(parsed).every((v) => v === 1 || v === -1)
+            )
+              throw new Error();
             sort = parsed as Record<string, 1 | -1>;
           } catch {
             return failure(`Invalid sort parameter provided: "${rawSort}"`, 'error-invalid-sort');
@@ -166,7 +213,11 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
         const email = req.query.get('email');
         if (email !== null) {
           if (!isAdmin) return json(403, { success: false, error: NO_PERMISSION });
-          list = list.filter((u) => (u['emails'] as { address: string }[] | undefined)?.some((e) => e.address.toLowerCase() === email.toLowerCase()));
+          list = list.filter((u) =>
+            (u['emails'] as { address: string }[] | undefined)?.some(
+              (e) => e.address.toLowerCase() === email.toLowerCase(),
+            ),
+          );
         }
         list.sort((a, b) => {
           for (const [field, dir] of Object.entries(sort)) {
@@ -180,14 +231,19 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
         const page = count === 0 ? list.slice(offset) : list.slice(offset, offset + count);
         const fields = isAdmin ? ADMIN_FIELDS : REGULAR_FIELDS;
         return ok({
-          users: page.map((u) => ({ ...project(u, fields), nameInsensitive: String(u['name'] ?? '').toLowerCase() })),
+          users: page.map((u) => ({
+            ...project(u, fields),
+            nameInsensitive: String(u['name'] ?? '').toLowerCase(),
+          })),
           count: page.length,
           offset,
           total: list.length,
         });
       }
       case 'GET /api/v1/users.info': {
-        const keys = ['userId', 'username', 'importId', 'email', 'freeSwitchExtension'].filter((k) => req.query.has(k));
+        const keys = ['userId', 'username', 'importId', 'email', 'freeSwitchExtension'].filter((k) =>
+          req.query.has(k),
+        );
         if (keys.length !== 1) {
           return failure(
             "must have required property 'userId'\n must have required property 'username'\n must have required property 'importId'\n must match a schema in anyOf",
@@ -202,17 +258,30 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
             : key === 'username'
               ? [...users.values()].find((u) => u.username === value)
               : key === 'email' && isAdmin
-                ? [...users.values()].find((u) => (u['emails'] as { address: string }[]).some((e) => e.address.toLowerCase() === value.toLowerCase()))
+                ? [...users.values()].find((u) =>
+                    (u['emails'] as { address: string }[]).some(
+                      (e) => e.address.toLowerCase() === value.toLowerCase(),
+                    ),
+                  )
                 : undefined;
         if (!user) return failure('User not found.');
         const fields = isAdmin ? [...INFO_FIELDS, ...FULL_INFO_FIELDS] : INFO_FIELDS;
         return ok({ user: { ...project(user, fields), canViewAllInfo: isAdmin } });
       }
       case 'POST /api/v1/users.create': {
-        const missing = ['email', 'name', 'password', 'username'].filter((k) => typeof body[k] !== 'string' || body[k] === '');
-        if (missing.length) return failure(missing.map((k) => `must have required property '${k}'`).join('\n '), 'invalid-params');
+        const missing = ['email', 'name', 'password', 'username'].filter(
+          (k) => typeof body[k] !== 'string' || body[k] === '',
+        );
+        if (missing.length)
+          return failure(
+            missing.map((k) => `must have required property '${k}'`).join('\n '),
+            'invalid-params',
+          );
         if (!isAdmin) {
-          return failure('Adding user is not allowed', 'error-action-not-allowed', { method: 'insertOrUpdateUser', action: 'Adding_user' });
+          return failure('Adding user is not allowed', 'error-action-not-allowed', {
+            method: 'insertOrUpdateUser',
+            action: 'Adding_user',
+          });
         }
         const username = body['username'] as string;
         if ([...users.values()].some((u) => u.username === username)) {
@@ -234,22 +303,46 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
           requirePasswordChange: body['requirePasswordChange'] === true,
           ...(typeof body['nickname'] === 'string' ? { nickname: body['nickname'] } : {}),
           ...(typeof body['bio'] === 'string' ? { bio: body['bio'] } : {}),
-          ...(body['customFields'] && typeof body['customFields'] === 'object' ? { customFields: body['customFields'] } : {}),
+          ...(body['customFields'] && typeof body['customFields'] === 'object'
+            ? { customFields: body['customFields'] }
+            : {}),
         };
         users.set(id, doc);
         return ok({ user: doc });
       }
       case 'POST /api/v1/users.update': {
-        if (typeof body['userId'] !== 'string' || body['userId'] === '') return failure("must have required property 'userId'", 'invalid-params');
-        if (!body['data'] || typeof body['data'] !== 'object') return failure("must have required property 'data'", 'invalid-params');
-        if (!isAdmin) return failure('Editing user is not allowed', 'error-action-not-allowed', { method: 'insertOrUpdateUser', action: 'Editing_user' });
+        if (typeof body['userId'] !== 'string' || body['userId'] === '')
+          return failure("must have required property 'userId'", 'invalid-params');
+        if (!body['data'] || typeof body['data'] !== 'object')
+          return failure("must have required property 'data'", 'invalid-params');
+        if (!isAdmin)
+          return failure('Editing user is not allowed', 'error-action-not-allowed', {
+            method: 'insertOrUpdateUser',
+            action: 'Editing_user',
+          });
         const user = users.get(body['userId']);
-        if (!user) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (!user)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         const data = body['data'] as Record<string, unknown>;
-        for (const k of ['name', 'username', 'active', 'bio', 'nickname', 'statusText', 'roles', 'requirePasswordChange', 'customFields', 'status']) {
+        for (const k of [
+          'name',
+          'username',
+          'active',
+          'bio',
+          'nickname',
+          'statusText',
+          'roles',
+          'requirePasswordChange',
+          'customFields',
+          'status',
+        ]) {
           if (data[k] !== undefined) user[k] = data[k];
         }
-        if (typeof data['email'] === 'string') user['emails'] = [{ address: data['email'], verified: data['verified'] === true }];
+        if (typeof data['email'] === 'string')
+          user['emails'] = [{ address: data['email'], verified: data['verified'] === true }];
         clock += 1000;
         user['_updatedAt'] = new Date(clock).toISOString();
         return ok({ user });
@@ -257,35 +350,69 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
       case 'POST /api/v1/users.delete': {
         if (!isAdmin) return json(403, { success: false, error: NO_PERMISSION });
         const user = find(req, body);
-        if (user === 'missing') return failure('The required "userId" or "username" param was not provided', 'error-user-param-not-provided');
-        if (!user) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (user === 'missing')
+          return failure(
+            'The required "userId" or "username" param was not provided',
+            'error-user-param-not-provided',
+          );
+        if (!user)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         users.delete(user._id);
         return ok({ deletedRooms: [] });
       }
       case 'POST /api/v1/users.setActiveStatus': {
-        if (typeof body['userId'] !== 'string') return failure("must have required property 'userId'", 'invalid-params');
-        if (typeof body['activeStatus'] !== 'boolean') return failure("must have required property 'activeStatus'", 'invalid-params');
+        if (typeof body['userId'] !== 'string')
+          return failure("must have required property 'userId'", 'invalid-params');
+        if (typeof body['activeStatus'] !== 'boolean')
+          return failure("must have required property 'activeStatus'", 'invalid-params');
         if (!isAdmin) return json(403, { success: false, error: NO_PERMISSION });
         const user = users.get(body['userId']);
-        if (!user) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (!user)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         user.active = body['activeStatus'];
         return ok({ user: { _id: user._id, active: user.active } });
       }
       case 'GET /api/v1/users.getPresence': {
         const q = Object.fromEntries(req.query);
         const found = find(req, q);
-        if (found === 'missing') return ok({ presence: 'online', connectionStatus: 'online', lastLogin: new Date(clock).toISOString() });
-        if (!found) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (found === 'missing')
+          return ok({
+            presence: 'online',
+            connectionStatus: 'online',
+            lastLogin: new Date(clock).toISOString(),
+          });
+        if (!found)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         return ok({ presence: found.active ? found['status'] : 'offline' });
       }
       case 'POST /api/v1/users.setStatus': {
-        if (body['status'] === undefined && body['message'] === undefined) return failure('must have required property \'status\'\n must have required property \'message\'', 'invalid-params');
-        if (body['status'] !== undefined && !['online', 'away', 'offline', 'busy'].includes(body['status'] as string)) {
+        if (body['status'] === undefined && body['message'] === undefined)
+          return failure(
+            "must have required property 'status'\n must have required property 'message'",
+            'invalid-params',
+          );
+        if (
+          body['status'] !== undefined &&
+          !['online', 'away', 'offline', 'busy'].includes(body['status'] as string)
+        ) {
           return failure('Invalid status', 'error-invalid-status');
         }
         const found = find(req, body);
         const target = found === 'missing' ? undefined : found;
-        if (found !== 'missing' && !target) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (found !== 'missing' && !target)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         if (target && !isAdmin) return json(403, { success: false, error: 'unauthorized' });
         if (target) {
           if (body['status'] !== undefined) target['status'] = body['status'];
@@ -296,13 +423,28 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
       case 'GET /api/v1/users.getStatus': {
         const q = Object.fromEntries(req.query);
         const found = find(req, q);
-        if (found === 'missing') return ok({ _id: isAdmin ? admin.userId : regular.userId, status: 'online', connectionStatus: 'online', statusSource: 'internal' });
-        if (!found) return failure('The required "userId" or "username" param provided does not match any users', 'error-invalid-user');
+        if (found === 'missing')
+          return ok({
+            _id: isAdmin ? admin.userId : regular.userId,
+            status: 'online',
+            connectionStatus: 'online',
+            statusSource: 'internal',
+          });
+        if (!found)
+          return failure(
+            'The required "userId" or "username" param provided does not match any users',
+            'error-invalid-user',
+          );
         return ok({ _id: found._id, status: found['status'] });
       }
       case 'GET /api/v1/users.presence': {
-        const ids = req.query.getAll('ids').flatMap((v) => v.split(',')).filter(Boolean);
-        const list = ids.length ? ids.map((id) => users.get(id)).filter((u): u is Doc => u !== undefined) : [...users.values()];
+        const ids = req.query
+          .getAll('ids')
+          .flatMap((v) => v.split(','))
+          .filter(Boolean);
+        const list = ids.length
+          ? ids.map((id) => users.get(id)).filter((u): u is Doc => u !== undefined)
+          : [...users.values()];
         return ok({
           users: list.map((u) => ({
             _id: u._id,

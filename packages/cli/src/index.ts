@@ -1,0 +1,1 @@
+export { EXIT, type Io, main } from './main.js';

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { EXIT, main } from '../src/index.js';
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (s) => {
+      stdout += s;
+    },
+    stderr: (s) => {
+      stderr += s;
+    },
+    env,
+    cwd: '/nonexistent',
+    isTTY: false,
+  });
+  return { code, stdout, stderr };
+}
+
+/** A small RFC 4180 parser, independent of the writer under test. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}
+
+describe('roster users --sandbox', () => {
+  it('prints the seeded users as common User records (json)', async () => {
+    const { code, stdout } = await run(['users', '--sandbox', '--users', '12', '--format', 'json']);
+    expect(code).toBe(EXIT.ok);
+    const users = JSON.parse(stdout) as Record<string, unknown>[];
+    const rc = users.filter((u) => u['provider'] === 'rocketchat');
+    expect(rc).toHaveLength(12);
+    for (const u of users) {
+      expect(u['id']).toBe(`${u['provider']}:${u['remoteId']}`);
+      expect(typeof u['displayName']).toBe('string');
+      expect(['active', 'inactive', 'invited', 'unknown']).toContain(u['status']);
+      expect(u).not.toHaveProperty('raw');
+    }
+  });
+
+  it('includes raw with --raw, and ndjson has one User per line', async () => {
+    const { stdout } = await run([
+      'users',
+      '--sandbox',
+      '--provider',
+      'rocketchat',
+      '--users',
+      '3',
+      '--format',
+      'ndjson',
+      '--raw',
+    ]);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0].raw._id).toBe(lines[0].remoteId);
+  });
+
+  it('CSV round-trips through a CSV parser, with chosen fields and a status filter', async () => {
+    const { stdout } = await run([
+      'users',
+      '--sandbox',
+      '--provider',
+      'rocketchat',
+      '--users',
+      '40',
+      '--format',
+      'csv',
+      '--fields',
+      'remoteId,displayName,status,roles',
+      '--status',
+      'active',
+    ]);
+    const rows = parseCsv(stdout);
+    expect(rows[0]).toEqual(['remoteId', 'displayName', 'status', 'roles']);
+    const { stdout: json } = await run([
+      'users',
+      '--sandbox',
+      '--provider',
+      'rocketchat',
+      '--users',
+      '40',
+      '--format',
+      'json',
+      '--status',
+      'active',
+    ]);
+    const users = JSON.parse(json) as { remoteId: string; displayName: string; roles: string[] }[];
+    expect(rows.slice(1)).toEqual(users.map((u) => [u.remoteId, u.displayName, 'active', u.roles.join(';')]));
+  });
+
+  it('prints a table by default', async () => {
+    const { stdout } = await run(['users', '--sandbox', '--provider', 'rocketchat', '--users', '2']);
+    expect(stdout.split('\n')[0]).toMatch(/^provider\s+remoteId\s+displayName\s+email\s+status\s+roles$/);
+  });
+});
+
+describe('usage errors', () => {
+  it('an unknown flag prints the usage and names the flag', async () => {
+    const { code, stderr } = await run(['users', '--frobnicate']);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain('--frobnicate');
+    expect(stderr).toContain('Usage: roster');
+  });
+
+  it('an unknown format, provider or field is a usage error', async () => {
+    expect((await run(['users', '--sandbox', '--format', 'xml'])).code).toBe(EXIT.usage);
+    expect((await run(['users', '--sandbox', '--provider', 'myspace'])).code).toBe(EXIT.usage);
+    expect((await run(['users', '--sandbox', '--fields', 'password'])).code).toBe(EXIT.usage);
+  });
+
+  it('no configured provider is a usage error that names the variables', async () => {
+    const { code, stderr } = await run(['users']);
+    expect(code).toBe(EXIT.usage);
+    expect(stderr).toContain('ROSTER_ROCKETCHAT_TOKEN');
+  });
+});
+
+describe('real-server mode', () => {
+  it('reads credentials from the environment and never echoes them on failure', async () => {
+    const secret = 'env-secret-token-987654';
+    const { code, stdout, stderr } = await run(['users', '--provider', 'rocketchat'], {
+      ROSTER_ROCKETCHAT_BASE_URL: 'http://127.0.0.1:9',
+      ROSTER_ROCKETCHAT_USER_ID: 'someone',
+      ROSTER_ROCKETCHAT_TOKEN: secret,
+    });
+    expect(code).toBe(EXIT.partial);
+    expect(stderr).toContain('rocketchat');
+    expect(stdout + stderr).not.toContain(secret);
+  });
+});

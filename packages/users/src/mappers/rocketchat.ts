@@ -1,0 +1,45 @@
+import { bool, buildUser, finite, isoFromString, record, requireId, strings, text } from '../map-helpers.js';
+import type { RawUsers, UserEmail, UserOf, UserStatus } from '../model.js';
+
+/**
+ * Rocket.Chat: `_id`; `name` is one full-name field (never split); `emails[{address, verified}]`;
+ * `active` is the account state (presence `status` is not); `type: 'bot'`; `utcOffset` in hours;
+ * `language` is the UI locale; dates are ISO strings.
+ */
+export function mapRocketChatUser(raw: RawUsers['rocketchat']): UserOf<'rocketchat'> {
+  const r = record('rocketchat', '_id', raw);
+  const remoteId = requireId('rocketchat', '_id', r['_id']);
+  const emails: UserEmail[] = [];
+  if (Array.isArray(r['emails'])) {
+    for (const e of r['emails'] as unknown[]) {
+      if (e === null || typeof e !== 'object') continue;
+      const address = text((e as Record<string, unknown>)['address']);
+      if (address === undefined) continue;
+      const verified = bool((e as Record<string, unknown>)['verified']);
+      emails.push(verified === undefined ? { address } : { address, verified });
+    }
+  }
+  const active = bool(r['active']);
+  const status: UserStatus = active === true ? 'active' : active === false ? 'inactive' : 'unknown';
+  const offsetHours = finite(r['utcOffset']);
+  const type = text(r['type']);
+  return buildUser(
+    'rocketchat',
+    remoteId,
+    {
+      name: text(r['name']),
+      username: text(r['username']),
+      emails,
+      status,
+      isBot: type === undefined ? undefined : type === 'bot',
+      roles: strings(r['roles']),
+      phone: text(r['phone']),
+      utcOffsetMinutes: offsetHours === undefined ? undefined : Math.round(offsetHours * 60),
+      locale: text(r['language']),
+      createdAt: isoFromString(r['createdAt']),
+      updatedAt: isoFromString(r['_updatedAt']),
+      lastLoginAt: isoFromString(r['lastLogin']),
+    },
+    raw,
+  );
+}
