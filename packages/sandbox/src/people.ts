@@ -103,7 +103,7 @@ const BASE_TIME = Date.UTC(2024, 0, 1);
 export function person(seed: number, index: number): Person {
   const rng = new Rng(hashSeed(seed, 'person', index));
   const firstName = FIRST[index % FIRST.length] as string;
-  const lastName = LAST[Math.floor(index / FIRST.length) % LAST.length] as string;
+  const lastName = LAST[(index + Math.floor(index / FIRST.length)) % LAST.length] as string;
   const n = Math.floor(index / (FIRST.length * LAST.length));
   const handle = `${firstName}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, '') + (n ? n : '');
   const [timezone, utcOffsetMinutes] = rng.pick(ZONES);
