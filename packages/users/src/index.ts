@@ -1,4 +1,5 @@
 export { buildDirectory, isInconsistent, normalizeEmail, type Person } from './directory.js';
+export { type FieldSources, USER_FIELD_DOCS } from './fields.js';
 export {
   isListUsersError,
   ListUsersError,
@@ -8,7 +9,7 @@ export {
   type ProviderProgress,
   type UserSource,
 } from './list.js';
-export { mappers, mapUser, providers } from './map.js';
+export { fieldSources, mappers, mapUser, providers } from './map.js';
 export { MappingError } from './map-helpers.js';
 export {
   type ProviderId,

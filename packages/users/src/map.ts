@@ -1,4 +1,5 @@
-import { mapRocketChatUser } from './mappers/rocketchat.js';
+import type { FieldSources } from './fields.js';
+import { mapRocketChatUser, rocketchatSources } from './mappers/rocketchat.js';
 import type { ProviderId, RawUsers, UserOf } from './model.js';
 
 /** The mapper of every provider. Adding a provider adds one line here. */
@@ -17,3 +18,8 @@ export function mapUser<P extends ProviderId>(provider: P, raw: RawUsers[P]): Us
 }
 
 export const providers = Object.keys(mappers) as ProviderId[];
+
+/** Per provider: which of its fields feeds each common field (null: cannot supply it). */
+export const fieldSources: Record<ProviderId, FieldSources> = {
+  rocketchat: rocketchatSources,
+};

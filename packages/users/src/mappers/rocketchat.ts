@@ -1,5 +1,29 @@
+import type { FieldSources } from '../fields.js';
 import { bool, buildUser, finite, isoFromString, record, requireId, strings, text } from '../map-helpers.js';
 import type { RawUsers, UserEmail, UserOf, UserStatus } from '../model.js';
+
+export const rocketchatSources: FieldSources = {
+  remoteId: '_id',
+  displayName: 'name → username → emails[0].address → _id',
+  firstName: null,
+  lastName: null,
+  username: 'username',
+  email: 'emails[0].address',
+  emails: 'emails[].{address, verified}',
+  status: 'active (true → active, false → inactive)',
+  isBot: "type === 'bot'",
+  roles: 'roles[]',
+  teams: null,
+  title: null,
+  phone: 'phone',
+  avatarUrl: null,
+  timezone: null,
+  utcOffsetMinutes: 'utcOffset (hours × 60)',
+  locale: "language (only on the caller's own record)",
+  createdAt: 'createdAt',
+  updatedAt: '_updatedAt (only in users.create / users.update responses)',
+  lastLoginAt: 'lastLogin',
+};
 
 /**
  * Rocket.Chat: `_id`; `name` is one full-name field (never split); `emails[{address, verified}]`;
