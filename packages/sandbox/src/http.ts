@@ -1,12 +1,11 @@
-import type { IncomingHttpHeaders } from 'node:http';
-
 /** A request as a provider module sees it: path relative to the module's base, parsed query and body. */
 export interface SandboxRequest {
   method: string;
   /** Path below the module's prefix, e.g. `/api/v1/users.list`. */
   path: string;
   query: URLSearchParams;
-  headers: IncomingHttpHeaders;
+  /** Lower-case header names, as Node's http module gives them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Parsed JSON body (undefined when empty); `invalidJson` is set when the body did not parse. */
   body: unknown;
   invalidJson: boolean;
