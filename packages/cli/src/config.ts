@@ -36,14 +36,14 @@ export async function loadSettings(
     ProviderId,
     (typeof cliProviders)[ProviderId],
   ][]) {
-    const values: Record<string, string> = { ...provider.defaults };
+    const values: Record<string, string> = {};
     for (const [key, value] of Object.entries(file[id] ?? {}))
       if (typeof value === 'string') values[key] = value;
     for (const [key, variable] of Object.entries(provider.settings)) {
       const v = env[variable];
       if (v !== undefined && v !== '') values[key] = v;
     }
-    const configured = Object.keys(provider.settings).some((k) => k !== 'baseUrl' && values[k] !== undefined);
+    const configured = provider.secrets.some((k) => values[k] !== undefined);
     if (configured) settings[id] = values;
   }
   return settings;
@@ -53,6 +53,7 @@ export async function loadSettings(
 export function missingSettings(id: ProviderId, values: Record<string, string>): string[] {
   const provider = cliProviders[id];
   return Object.entries(provider.settings)
+    .filter(([key]) => !provider.optional?.includes(key))
     .filter(([key]) => values[key] === undefined || values[key] === '')
     .map(([, variable]) => variable);
 }

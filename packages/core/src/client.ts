@@ -1,4 +1,9 @@
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import createClient, {
+  type Client,
+  type FetchResponse,
+  type MaybeOptionalInit,
+  type Middleware,
+} from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { ApiError } from './errors.js';
 import { Redactor } from './redact.js';
@@ -46,6 +51,24 @@ export interface ProviderDefinition {
   /** Response header carrying a request id, if the provider sends one. */
   requestIdHeader?: string;
 }
+
+/**
+ * A spec's `paths` with the named header parameters made optional: the client fills them in
+ * (a tenant id, a team id), so callers are not asked for them on every call (openapi-fetch #1504).
+ */
+export type ProvidedHeaders<Paths, K extends string> = {
+  [P in keyof Paths]: { [M in keyof Paths[P]]: ProvideOp<Paths[P][M], K> };
+};
+type ProvideOp<Op, K extends string> = Op extends { parameters: infer Prm }
+  ? Omit<Op, 'parameters'> & { parameters: ProvideParams<Prm, K> }
+  : Op;
+type ProvideParams<Prm, K extends string> = Prm extends { header?: infer H }
+  ? [NonNullable<H>] extends [never]
+    ? Prm
+    : Omit<Prm, 'header'> & {
+        header?: Omit<NonNullable<H>, K> & Partial<Pick<NonNullable<H>, Extract<keyof NonNullable<H>, K>>>;
+      }
+  : Prm;
 
 /** The provider's authentication, applied as openapi-fetch middleware. */
 export interface AuthHandler {
@@ -107,6 +130,8 @@ export function createApiClient<Paths extends {}>(
   baseUrl: string,
   auth: AuthHandler,
   options: ClientOptions = {},
+  /** Extra openapi-fetch middleware of the provider (e.g. an ETag cache), after auth. */
+  middleware: readonly Middleware[] = [],
 ): ApiClient<Paths> {
   const url = requireBaseUrl(provider.id, baseUrl, options);
   const redactor = new Redactor(() => auth.secrets());
@@ -125,7 +150,7 @@ export function createApiClient<Paths extends {}>(
     fetch: transport,
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) });
+  raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) }, ...middleware);
 
   const makeError = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
     new ApiError({ provider: provider.id, ...init }, redactor);

@@ -3,6 +3,7 @@ export {
   type AuthHandler,
   type ClientOptions,
   createApiClient,
+  type ProvidedHeaders,
   type ProviderDefinition,
   type Success,
 } from './client.js';
@@ -14,6 +15,7 @@ export {
   isApiError,
   RosterkitError,
 } from './errors.js';
+export { createEtagCache } from './etag.js';
 export {
   invalidPage,
   type PageScheme,

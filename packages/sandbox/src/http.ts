@@ -91,3 +91,16 @@ export function matchPath(template: string, path: string): Record<string, string
   }
   return params;
 }
+
+/** Stable weak ETag of a JSON body. */
+export function etagOf(body: unknown): string {
+  const text = JSON.stringify(body);
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `W/"${text.length.toString(16)}-${(h >>> 0).toString(16)}"`;
+}
+
+/** Page `items` by 0-based `page` and `size`. */
+export function pageOf<T>(items: readonly T[], page: number, size: number): T[] {
+  return items.slice(page * size, page * size + size);
+}

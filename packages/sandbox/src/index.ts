@@ -1,10 +1,18 @@
 import type { ModuleFactory } from './module.js';
+import { blynk } from './providers/blynk.js';
+import { imichat } from './providers/imichat.js';
+import { rezolve } from './providers/rezolve.js';
 import { rocketchat } from './providers/rocketchat.js';
+import { thena } from './providers/thena.js';
 import { type Sandbox, type SandboxOptions, serve } from './server.js';
 
 /** Every emulated provider, by id. Adding a provider: one module file and one line here. */
 export const sandboxModules = {
+  thena,
+  imichat,
   rocketchat,
+  blynk,
+  rezolve,
 } satisfies Record<string, ModuleFactory>;
 
 export type SandboxProviderId = keyof typeof sandboxModules;

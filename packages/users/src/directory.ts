@@ -43,10 +43,10 @@ export function buildDirectory(users: Iterable<User>): Person[] {
 }
 
 /**
- * The access-review question: active in at least one of `providers`, and inactive, invited,
- * unknown or missing in another.
+ * The access-review question: active in at least one of `providers`, and inactive or missing in
+ * another. (`invited` and `unknown` are not evidence either way.)
  */
 export function isInconsistent(person: Person, providers: readonly ProviderId[]): boolean {
   const statuses = providers.map((p) => person.statuses[p]);
-  return statuses.includes('active') && statuses.some((s) => s !== 'active');
+  return statuses.includes('active') && statuses.some((s) => s === undefined || s === 'inactive');
 }

@@ -118,7 +118,7 @@ export async function* listUsers(
       for await (const raw of source.iterateUsers(undefined, { signal })) {
         let user: User;
         try {
-          user = mapUser(source.provider, raw as never);
+          user = mapUser(source.provider, raw as never) as User;
         } catch (error) {
           if (!(error instanceof MappingError)) throw error;
           invalid++;

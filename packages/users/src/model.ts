@@ -1,11 +1,19 @@
+import type { BlynkUser } from '@rosterkit/blynk';
+import type { ImichatUser } from '@rosterkit/imichat';
+import type { RezolveUser } from '@rosterkit/rezolve';
 import type { RocketChatUser } from '@rosterkit/rocketchat';
+import type { ThenaUser } from '@rosterkit/thena';
 
 /**
  * The provider's own record type, generated from its spec, per provider id. Adding a provider
  * adds one line here.
  */
 export interface RawUsers {
+  thena: ThenaUser;
+  imichat: ImichatUser;
   rocketchat: RocketChatUser;
+  blynk: BlynkUser;
+  rezolve: RezolveUser;
 }
 
 export type ProviderId = keyof RawUsers;

@@ -1,13 +1,31 @@
+import { createBlynkClient } from '@rosterkit/blynk';
+import { createImichatClient } from '@rosterkit/imichat';
+import { createRezolveClient } from '@rosterkit/rezolve';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import type { Sandbox, SandboxProviderId } from '@rosterkit/sandbox';
+import { createThenaClient } from '@rosterkit/thena';
 import { listUsers, mapUser, type ProviderId, type User, type UserSource } from '../src/index.js';
 
 /** A configured client for each provider, pointed at the sandbox. */
 export function clientFor(box: Sandbox<SandboxProviderId>, provider: ProviderId): UserSource {
   const { baseUrl, credentials: c } = box.providers[provider];
+  const s = (k: string) => c[k] ?? '';
   switch (provider) {
     case 'rocketchat':
-      return createRocketChatClient({ baseUrl, userId: c['userId'] ?? '', authToken: c['authToken'] ?? '' });
+      return createRocketChatClient({ baseUrl, userId: s('userId'), authToken: s('authToken') });
+    case 'thena':
+      return createThenaClient({ baseUrl, apiKey: s('apiKey') });
+    case 'imichat':
+      return createImichatClient({
+        baseUrl,
+        apiKey: s('apiKey'),
+        domainName: s('domainName'),
+        teamId: s('teamId'),
+      });
+    case 'blynk':
+      return createBlynkClient({ baseUrl, clientId: s('clientId'), clientSecret: s('clientSecret') });
+    case 'rezolve':
+      return createRezolveClient({ baseUrl, token: s('token'), tenantId: s('tenantId'), realm: s('realm') });
   }
 }
 
@@ -22,15 +40,26 @@ export async function* sourcesFor(
     yield u;
   }
   const { baseUrl, credentials: c } = box.providers[provider];
+  const s = (k: string) => c[k] ?? '';
   if (provider === 'rocketchat') {
-    const rc = createRocketChatClient({
-      baseUrl,
-      userId: c['userId'] ?? '',
-      authToken: c['authToken'] ?? '',
-    });
+    const rc = createRocketChatClient({ baseUrl, userId: s('userId'), authToken: s('authToken') });
     for (const u of listed.slice(0, 10)) {
       const { data } = await rc.GET('/api/v1/users.info', { params: { query: { userId: u.remoteId } } });
       yield mapUser('rocketchat', data.user);
     }
+  }
+  if (provider === 'blynk') {
+    const b = createBlynkClient({ baseUrl, clientId: s('clientId'), clientSecret: s('clientSecret') });
+    for (const u of listed.slice(0, 10)) {
+      const { data } = await b.GET('/api/v1/organization/user', {
+        params: { query: { userId: Number(u.remoteId) } },
+      });
+      yield mapUser('blynk', data);
+    }
+  }
+  if (provider === 'rezolve') {
+    const r = createRezolveClient({ baseUrl, token: s('token'), tenantId: s('tenantId'), realm: s('realm') });
+    const { data } = await r.GET('/user/userinfo');
+    yield mapUser('rezolve', data.data);
   }
 }

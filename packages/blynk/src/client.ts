@@ -1,0 +1,168 @@
+import {
+  type ApiClient,
+  type ClientOptions,
+  createApiClient,
+  InputError,
+  invalidPage,
+  optionalInteger,
+  type PaginateOptions,
+  type ProviderDefinition,
+  paginate,
+  requireHeaderValue,
+} from '@rosterkit/core';
+import { decodeBlynkError } from './errors.js';
+import { operations } from './generated/operations.js';
+import type { components, paths } from './generated/schema.js';
+
+export type BlynkUser = components['schemas']['User'];
+type UserPage = components['schemas']['UserPage'];
+type Token = components['schemas']['OAuth2Token'];
+
+/** Blynk hosts a region redirect (308) may send us to, with the token. */
+export const isBlynkHost = (host: string) => host === 'blynk.cloud' || host.endsWith('.blynk.cloud');
+
+export interface BlynkClientOptions extends ClientOptions {
+  /** Default `https://blynk.cloud`; regional hosts such as `https://fra1.blynk.cloud` work too. */
+  baseUrl?: string;
+  /** OAuth2 client (Console › Developer Zone › OAuth2); the client fetches and refreshes tokens. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Or a static access token instead of a client. */
+  token?: string;
+  /** Extra host names a 308 region redirect may go to (white-label domains); `*.blynk.cloud` always may. */
+  allowedRedirectHosts?: readonly string[];
+}
+
+export interface BlynkUserQuery {
+  includeSubOrgUsers?: boolean;
+  /** Use the users search instead of the list. */
+  search?: { query: string; sortBy?: string; sortOrder?: 'ASC' | 'DESC' };
+  /** Users per page, 1–1000. Default 1000. */
+  pageSize?: number;
+}
+
+export interface BlynkClient extends ApiClient<paths> {
+  readonly provider: 'blynk';
+  iterateUsers(query?: BlynkUserQuery, options?: PaginateOptions): AsyncGenerator<BlynkUser, void, undefined>;
+}
+
+export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
+  const staticToken =
+    options.token === undefined ? undefined : requireHeaderValue('blynk', 'token', options.token);
+  const clientId = staticToken ? undefined : requireHeaderValue('blynk', 'clientId', options.clientId);
+  const clientSecret = staticToken
+    ? undefined
+    : requireHeaderValue('blynk', 'clientSecret', options.clientSecret);
+  if (!staticToken && (!clientId || !clientSecret))
+    throw new InputError('blynk', 'clientId', 'pass clientId and clientSecret, or token');
+  const basic = clientId ? btoa(`${clientId}:${clientSecret}`) : undefined;
+  const extraHosts = new Set(options.allowedRedirectHosts ?? []);
+
+  // Token state: refreshed before expiry; each refresh token is used once.
+  let access = staticToken;
+  let refreshToken: string | undefined;
+  let expiresAt = Number.POSITIVE_INFINITY;
+  let pending: Promise<string> | undefined;
+
+  const provider: ProviderDefinition = {
+    id: 'blynk',
+    operations,
+    decodeError: decodeBlynkError,
+    allowRedirect: (to) =>
+      to.protocol === 'https:'
+        ? isBlynkHost(to.hostname) || extraHosts.has(to.hostname)
+        : extraHosts.has(to.hostname),
+  };
+
+  async function fetchToken(): Promise<string> {
+    let token: Token | undefined;
+    if (refreshToken) {
+      const used = refreshToken;
+      refreshToken = undefined; // single use, whatever happens
+      token = await api
+        .POST('/oauth2/token', { params: { query: { grant_type: 'refresh_token', refresh_token: used } } })
+        .then((r) => r.data)
+        .catch(() => undefined); // an expired or used refresh token: fall back to the client credentials
+    }
+    token ??= (await api.POST('/oauth2/token', { params: { query: { grant_type: 'client_credentials' } } }))
+      .data;
+    access = token.access_token;
+    refreshToken = token.refresh_token ?? undefined;
+    const ttl = Math.max(1, token.expires_in) * 1000;
+    expiresAt = Date.now() + ttl - Math.min(60_000, ttl / 10);
+    return access;
+  }
+  const ensureToken = (): Promise<string> => {
+    if (access && Date.now() < expiresAt) return Promise.resolve(access);
+    if (staticToken) return Promise.resolve(staticToken);
+    pending ??= fetchToken().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  const api = createApiClient<paths>(
+    provider,
+    options.baseUrl ?? 'https://blynk.cloud',
+    {
+      async apply(request) {
+        if (new URL(request.url).pathname.endsWith('/oauth2/token')) {
+          if (basic) request.headers.set('Authorization', `Basic ${basic}`);
+          return;
+        }
+        request.headers.set('Authorization', `Bearer ${await ensureToken()}`);
+      },
+      secrets: () => [clientSecret, basic, access, refreshToken, staticToken],
+      isExpired: (error) => error.status === 401 && !staticToken,
+      refresh: async () => {
+        access = undefined;
+        await ensureToken();
+      },
+    },
+    options,
+  );
+
+  function iterateUsers(query: BlynkUserQuery = {}, paging: PaginateOptions = {}) {
+    const size = optionalInteger('blynk', 'pageSize', query.pageSize, 1, 1000) ?? 1000;
+    const search = query.search;
+    if (search) requireHeaderValue('blynk', 'search.query', search.query);
+    const ctx = { provider: 'blynk', operation: search ? 'searchUsers' : 'listUsers', error: api.error };
+    return paginate<number, UserPage, BlynkUser>(
+      ctx,
+      {
+        first: 0,
+        fetchPage: async (page, signal) =>
+          search
+            ? (
+                await api.GET('/api/v1/organization/search/users', {
+                  params: { query: { ...search, page, size } },
+                  signal,
+                })
+              ).data
+            : (
+                await api.GET('/api/v1/organization/users', {
+                  params: {
+                    query: { page, size, ...(query.includeSubOrgUsers ? { includeSubOrgUsers: true } : {}) },
+                  },
+                  signal,
+                })
+              ).data,
+        items(page) {
+          if (!Array.isArray(page?.content) || typeof page.totalElements !== 'number') {
+            invalidPage(ctx, 'response has no content array or totalElements');
+          }
+          return page.content;
+        },
+        next: (page, n, items) =>
+          items.length === 0 || (n + 1) * size >= page.totalElements ? undefined : n + 1,
+        total: (page) => page.totalElements,
+        plan: (page) =>
+          Array.from({ length: Math.max(0, Math.ceil(page.totalElements / size) - 1) }, (_, i) => i + 1),
+        key: (u) => String(u.id),
+      },
+      paging,
+    );
+  }
+
+  return Object.assign(api, { provider: 'blynk' as const, iterateUsers });
+}

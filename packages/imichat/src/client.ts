@@ -1,0 +1,142 @@
+import {
+  type ApiClient,
+  type ClientOptions,
+  createApiClient,
+  InputError,
+  invalidPage,
+  type PaginateOptions,
+  type ProvidedHeaders,
+  type ProviderDefinition,
+  paginate,
+  requireHeaderValue,
+  requireString,
+} from '@rosterkit/core';
+import { AUTHORIZE_HEADER, FIRST_PAGE, PAGE_SIZE, type SearchFilter, searchBody } from './assumptions.js';
+import { decodeImichatError } from './errors.js';
+import { operations } from './generated/operations.js';
+import type { components, paths as specPaths } from './generated/schema.js';
+
+export type ImichatUser = components['schemas']['User'];
+type ListPage = components['schemas']['UserListEnvelope'];
+/** The spec's paths; `teamid` is filled in by the client. */
+export type ImichatPaths = ProvidedHeaders<specPaths, 'teamid'>;
+
+/** How imi.chat differs: a token from /authorize in a response header, status_code envelopes, pages of 10. */
+export const imichatProvider: ProviderDefinition = {
+  id: 'imichat',
+  operations,
+  decodeError: decodeImichatError,
+  requestIdHeader: 'trxid',
+};
+
+export interface ImichatClientOptions extends ClientOptions {
+  /** `https://<tenant>.imi.chat/v3.1`, or give `tenantDomain` instead. */
+  baseUrl?: string;
+  /** e.g. `acme.imi.chat`; the base URL becomes `https://acme.imi.chat/v3.1`. */
+  tenantDomain?: string;
+  /** The API key from Admin Console › Assets › API keys. */
+  apiKey: string;
+  /** Domain name paired with the key in `APIKey@DomainName`; default: the base URL's host. */
+  domainName?: string;
+  /** The team (numeric id) every call is made for; sent as the `teamid` header. */
+  teamId: string | number;
+}
+
+export interface ImichatUserQuery {
+  /** Use `POST /users/search` with these filters instead of listing everyone. */
+  filters?: readonly SearchFilter[];
+}
+
+export interface ImichatClient extends ApiClient<ImichatPaths> {
+  readonly provider: 'imichat';
+  iterateUsers(
+    query?: ImichatUserQuery,
+    options?: PaginateOptions,
+  ): AsyncGenerator<ImichatUser, void, undefined>;
+}
+
+export function createImichatClient(options: ImichatClientOptions): ImichatClient {
+  const baseUrl =
+    options.baseUrl ?? `https://${requireString('imichat', 'tenantDomain', options.tenantDomain)}/v3.1`;
+  const apiKey = requireHeaderValue('imichat', 'apiKey', options.apiKey);
+  const teamId = requireHeaderValue('imichat', 'teamId', String(options.teamId));
+  if (!/^[0-9]+$/.test(teamId)) throw new InputError('imichat', 'teamId', 'must be a numeric team id');
+  const domain = options.domainName ?? new URL(baseUrl).host;
+  const credential = btoa(`${apiKey}@${domain}`);
+  let token: string | undefined;
+  let pending: Promise<string> | undefined;
+
+  const authorize = async (): Promise<string> => {
+    const { response } = await api.GET('/authorize');
+    const value = response.headers.get('access_token');
+    if (!value)
+      throw api.error({
+        operation: 'authorize',
+        kind: 'invalid-response',
+        message: 'imichat authorize: no access_token response header',
+      });
+    token = value;
+    return value;
+  };
+  const ensureToken = () => {
+    if (token) return Promise.resolve(token);
+    pending ??= authorize().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+
+  const api = createApiClient<ImichatPaths>(
+    imichatProvider,
+    baseUrl,
+    {
+      async apply(request) {
+        if (new URL(request.url).pathname.endsWith('/authorize')) {
+          request.headers.set(AUTHORIZE_HEADER, credential);
+          return;
+        }
+        request.headers.set('access_token', await ensureToken());
+        if (!request.headers.has('teamid')) request.headers.set('teamid', teamId);
+      },
+      secrets: () => [apiKey, credential, token],
+      // 2004 = access token expired: authorize again, once.
+      isExpired: (error) => error.code === '2004',
+      refresh: async () => {
+        token = undefined;
+        await ensureToken();
+      },
+    },
+    options,
+  );
+
+  function iterateUsers(query: ImichatUserQuery = {}, paging: PaginateOptions = {}) {
+    const search = query.filters;
+    const ctx = { provider: 'imichat', operation: search ? 'searchUsers' : 'listUsers', error: api.error };
+    return paginate<number, ListPage, ImichatUser>(
+      ctx,
+      {
+        first: FIRST_PAGE,
+        fetchPage: async (page, signal) =>
+          search
+            ? (
+                await api.POST('/users/search', {
+                  params: { query: { page } },
+                  body: searchBody(search),
+                  signal,
+                })
+              ).data
+            : (await api.GET('/users', { params: { query: { page } }, signal })).data,
+        items: (page) =>
+          Array.isArray(page?.response?.users)
+            ? page.response.users
+            : invalidPage(ctx, 'response has no response.users array'),
+        // No total is sent: a page shorter than PAGE_SIZE is the last one.
+        next: (_page, n, items) => (items.length < PAGE_SIZE ? undefined : n + 1),
+        key: (u) => String(u.id),
+      },
+      paging,
+    );
+  }
+
+  return Object.assign(api, { provider: 'imichat' as const, iterateUsers });
+}

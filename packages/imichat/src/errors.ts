@@ -1,0 +1,28 @@
+/**
+ * imi.chat answers every call with `{status_code, description, response}`; the `status_code` is
+ * the provider's code (2004 = token expired, 3101 = user not found, … see STATUS_CODES).
+ */
+export const STATUS_CODES: Readonly<Record<number, { http: number; meaning: string }>> = {
+  4306: { http: 200, meaning: 'The user details retrieved successfully' },
+  2002: { http: 400, meaning: 'Invalid header param: mandatory header parameters not found' },
+  2003: { http: 400, meaning: 'Invalid Access Token' },
+  2004: { http: 401, meaning: 'Access Token expired' },
+  2007: { http: 500, meaning: 'Internal Server Error' },
+  2010: { http: 404, meaning: 'Could not find details of team based on the teamid passed in the header' },
+  2099: { http: 405, meaning: 'Method not allowed' },
+  3101: { http: 404, meaning: 'Requested user was not found' },
+  3105: { http: 500, meaning: 'The user data could not be retrieved' },
+};
+
+export function decodeImichatError(body: unknown): { code?: string; message?: string } {
+  if (typeof body === 'string') return { message: body.slice(0, 200) };
+  if (body === null || typeof body !== 'object') return {};
+  const b = body as Record<string, unknown>;
+  const code =
+    typeof b['status_code'] === 'number' || typeof b['status_code'] === 'string'
+      ? String(b['status_code'])
+      : undefined;
+  const description = typeof b['description'] === 'string' ? b['description'] : undefined;
+  const message = description ?? (code ? STATUS_CODES[Number(code)]?.meaning : undefined);
+  return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+}

@@ -1,0 +1,121 @@
+import {
+  type ApiClient,
+  type ClientOptions,
+  createApiClient,
+  createEtagCache,
+  invalidPage,
+  type PaginateOptions,
+  type ProvidedHeaders,
+  type ProviderDefinition,
+  paginate,
+  requireHeaderValue,
+  requireUuid,
+} from '@rosterkit/core';
+import { decodeRezolveError } from './errors.js';
+import { operations } from './generated/operations.js';
+import type { components, paths as specPaths } from './generated/schema.js';
+
+export type RezolveUser = components['schemas']['User'];
+type ListPage = components['schemas']['UserListResponse'];
+/** The spec's paths; `x-tenantid` and `realmname` are filled in by the client. */
+export type RezolvePaths = ProvidedHeaders<specPaths, 'x-tenantid' | 'realmname'>;
+
+/** How Rezolve differs: Keycloak bearer + tenant UUID + realm headers, `{success:false,error:{code}}`, ETags. */
+export const rezolveProvider: ProviderDefinition = {
+  id: 'rezolve',
+  operations,
+  decodeError: decodeRezolveError,
+  rateLimitReset: { header: 'x-ratelimit-reset', unit: 'delta-s', remainingHeader: 'x-ratelimit-remaining' },
+};
+
+export interface RezolveClientOptions extends ClientOptions {
+  /** e.g. `https://api.rezolve.ai/api/v2/ticketing`. */
+  baseUrl: string;
+  /** The tenant's UUID (`x-tenantid`), checked before any request. */
+  tenantId: string;
+  /** Keycloak realm (`realmname`). */
+  realm?: string;
+  /** A bearer token, or a function returning a fresh one (called again when the token expires). */
+  token: string | (() => string | Promise<string>);
+  /** ETag revalidation of GETs: a 304 returns the cached body. Default true. */
+  etagCache?: boolean;
+}
+
+export interface RezolveUserQuery {
+  /** Default `agent`. */
+  type?: 'template' | 'agent' | 'user';
+  /** Default `ticketing`. */
+  module?: 'ticketing' | 'chat' | 'knowledge';
+}
+
+export interface RezolveClient extends ApiClient<RezolvePaths> {
+  readonly provider: 'rezolve';
+  /** Every user of one type from `GET /user/list` (one response; checked against `totalCount`). */
+  iterateUsers(
+    query?: RezolveUserQuery,
+    options?: PaginateOptions,
+  ): AsyncGenerator<RezolveUser, void, undefined>;
+}
+
+export function createRezolveClient(options: RezolveClientOptions): RezolveClient {
+  const tenantId = requireUuid('rezolve', 'tenantId', options.tenantId);
+  const realm =
+    options.realm === undefined ? undefined : requireHeaderValue('rezolve', 'realm', options.realm);
+  const source = options.token;
+  let token = typeof source === 'string' ? requireHeaderValue('rezolve', 'token', source) : undefined;
+  const current = async () => {
+    token ??= requireHeaderValue('rezolve', 'token', await (source as () => string | Promise<string>)());
+    return token;
+  };
+
+  const api = createApiClient<RezolvePaths>(
+    rezolveProvider,
+    options.baseUrl,
+    {
+      async apply(request) {
+        request.headers.set('Authorization', `Bearer ${await current()}`);
+        if (!request.headers.has('x-tenantid')) request.headers.set('x-tenantid', tenantId);
+        if (realm && !request.headers.has('realmname')) request.headers.set('realmname', realm);
+      },
+      secrets: () => [token],
+      ...(typeof source === 'function'
+        ? {
+            isExpired: (error) => error.code === 'TOKEN_EXPIRED' || error.status === 401,
+            refresh: async () => {
+              token = undefined;
+              await current();
+            },
+          }
+        : {}),
+    },
+    options,
+    options.etagCache === false ? [] : [createEtagCache()],
+  );
+
+  function iterateUsers(query: RezolveUserQuery = {}, paging: PaginateOptions = {}) {
+    const ctx = { provider: 'rezolve', operation: 'listUsers', error: api.error };
+    return paginate<0, ListPage, RezolveUser>(
+      ctx,
+      {
+        first: 0,
+        fetchPage: async (_, signal) =>
+          (
+            await api.GET('/user/list', {
+              params: { query: { type: query.type ?? 'agent', module: query.module ?? 'ticketing' } },
+              signal,
+            })
+          ).data,
+        items: (page) =>
+          Array.isArray(page?.data?.users)
+            ? page.data.users
+            : invalidPage(ctx, 'response has no data.users array'),
+        next: () => undefined,
+        total: (page) => page.data.totalCount,
+        key: (u) => u.id,
+      },
+      paging,
+    );
+  }
+
+  return Object.assign(api, { provider: 'rezolve' as const, iterateUsers });
+}

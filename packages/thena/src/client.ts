@@ -1,0 +1,126 @@
+import {
+  type ApiClient,
+  type ClientOptions,
+  createApiClient,
+  InputError,
+  invalidPage,
+  optionalInteger,
+  type PaginateOptions,
+  type ProviderDefinition,
+  paginate,
+  requireHeaderValue,
+} from '@rosterkit/core';
+import { decodeThenaError } from './errors.js';
+import { operations } from './generated/operations.js';
+import type { components, paths } from './generated/schema.js';
+
+export type ThenaUser = components['schemas']['User'];
+type ListPage = components['schemas']['UserListResponse'];
+type SearchPage = components['schemas']['UserSearchResponse'];
+type SearchQuery = NonNullable<paths['/v1/search/users']['get']['parameters']['query']>;
+
+/** How Thena differs: an API key (or the older bearer + org id), NestJS errors, reset in UNIX seconds. */
+export const thenaProvider: ProviderDefinition = {
+  id: 'thena',
+  operations,
+  decodeError: decodeThenaError,
+  rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-s', remainingHeader: 'x-ratelimit-remaining' },
+};
+
+interface BaseOptions extends ClientOptions {
+  /** Default `https://platform.thena.ai`. */
+  baseUrl?: string;
+}
+/** Current auth: a personal or app API key (`x-api-key`), or the older JWT + organization id. */
+export type ThenaClientOptions = BaseOptions & ({ apiKey: string } | { token: string; orgId: string });
+
+/**
+ * What iterateUsers reads: by default `GET /v1/users/list` (every user, one response); with
+ * `search`, the Typesense users search paged by `page`/`per_page`.
+ */
+export interface ThenaUserQuery {
+  search?: Partial<Pick<SearchQuery, 'q' | 'query_by' | 'filter_by' | 'sort_by'>> & {
+    /** Hits per page, 1–250. Default 250. */
+    perPage?: number;
+  };
+}
+
+export interface ThenaClient extends ApiClient<paths> {
+  readonly provider: 'thena';
+  iterateUsers(query?: ThenaUserQuery, options?: PaginateOptions): AsyncGenerator<ThenaUser, void, undefined>;
+}
+
+export function createThenaClient(options: ThenaClientOptions): ThenaClient {
+  const headers: [string, string][] =
+    'apiKey' in options && options.apiKey !== undefined
+      ? [['x-api-key', requireHeaderValue('thena', 'apiKey', options.apiKey)]]
+      : 'token' in options
+        ? [
+            ['Authorization', `Bearer ${requireHeaderValue('thena', 'token', options.token)}`],
+            ['x-org-id', requireHeaderValue('thena', 'orgId', options.orgId)],
+          ]
+        : (() => {
+            throw new InputError('thena', 'apiKey', 'pass apiKey, or token and orgId');
+          })();
+  const secrets = headers.map(([, v]) => v.replace(/^Bearer /, ''));
+  const api = createApiClient<paths>(
+    thenaProvider,
+    options.baseUrl ?? 'https://platform.thena.ai',
+    {
+      apply(request) {
+        for (const [k, v] of headers) request.headers.set(k, v);
+      },
+      secrets: () => secrets,
+    },
+    options,
+  );
+
+  function iterateUsers(query: ThenaUserQuery = {}, paging: PaginateOptions = {}) {
+    if (!query.search) {
+      const ctx = { provider: 'thena', operation: 'listUsers', error: api.error };
+      return paginate<0, ListPage, ThenaUser>(
+        ctx,
+        {
+          first: 0,
+          fetchPage: async (_, signal) => (await api.GET('/v1/users/list', { signal })).data,
+          items: (page) =>
+            Array.isArray(page?.data) ? page.data : invalidPage(ctx, 'response has no data array of users'),
+          next: () => undefined,
+          key: (u) => u.id,
+        },
+        paging,
+      );
+    }
+    const { perPage: requested, ...search } = query.search;
+    const perPage = optionalInteger('thena', 'search.perPage', requested, 1, 250) ?? 250;
+    const ctx = { provider: 'thena', operation: 'searchUsers', error: api.error };
+    return paginate<number, SearchPage, ThenaUser>(
+      ctx,
+      {
+        first: 1,
+        fetchPage: async (page, signal) =>
+          (
+            await api.GET('/v1/search/users', {
+              params: { query: { q: '*', query_by: 'name,email', ...search, page, per_page: perPage } },
+              signal,
+            })
+          ).data,
+        items(page) {
+          if (!page?.result || !Array.isArray(page.result.hits) || typeof page.result.found !== 'number') {
+            invalidPage(ctx, 'response has no result.hits or result.found');
+          }
+          return page.result.hits.map((h) => h.document);
+        },
+        next: (page, n, items) =>
+          items.length === 0 || n * perPage >= page.result.found ? undefined : n + 1,
+        total: (page) => page.result.found,
+        plan: (page) =>
+          Array.from({ length: Math.max(0, Math.ceil(page.result.found / perPage) - 1) }, (_, i) => i + 2),
+        key: (u) => u.id,
+      },
+      paging,
+    );
+  }
+
+  return Object.assign(api, { provider: 'thena' as const, iterateUsers });
+}

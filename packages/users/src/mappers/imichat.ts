@@ -1,0 +1,60 @@
+import type { FieldSources } from '../fields.js';
+import { buildUser, isoFromString, record, requireId, text } from '../map-helpers.js';
+import type { RawUsers, UserOf, UserStatus } from '../model.js';
+
+export const imichatSources: FieldSources = {
+  remoteId: 'id (a number, as a string)',
+  displayName: 'first_name + last_name → login_id → email_id → id',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  username: 'login_id',
+  email: 'email_id',
+  emails: 'email_id',
+  status: 'status (active / inactive)',
+  isBot: null,
+  roles: 'role_type',
+  teams: null,
+  title: 'job_description',
+  phone: null,
+  avatarUrl: null,
+  timezone: null,
+  utcOffsetMinutes: null,
+  locale: null,
+  createdAt: 'created_at (ISO or "YYYY-MM-DD hh:mm:ss.SSS", read as UTC)',
+  updatedAt: 'updated_at',
+  lastLoginAt: null,
+};
+
+/** imi.chat timestamps are "UTC datetimes": ISO 8601, or `2020-12-09 08:50:05.540` (no zone = UTC). */
+function utc(value: unknown): string | undefined {
+  const s = text(value);
+  if (s === undefined) return undefined;
+  const spaced = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(' ', 'T')}Z` : s;
+  return isoFromString(spaced);
+}
+
+/** imi.chat: numeric `id`; `first_name`/`last_name` as sent; `email_id`; status active/inactive. */
+export function mapImichatUser(raw: RawUsers['imichat']): UserOf<'imichat'> {
+  const r = record('imichat', 'id', raw);
+  const remoteId = requireId('imichat', 'id', r['id']);
+  const email = text(r['email_id']);
+  const s = text(r['status'])?.toLowerCase();
+  const status: UserStatus = s === 'active' ? 'active' : s === 'inactive' ? 'inactive' : 'unknown';
+  const roleType = text(r['role_type']);
+  return buildUser(
+    'imichat',
+    remoteId,
+    {
+      firstName: text(r['first_name']),
+      lastName: text(r['last_name']),
+      username: text(r['login_id']),
+      emails: email ? [{ address: email }] : [],
+      status,
+      roles: roleType ? [roleType] : [],
+      title: text(r['job_description']),
+      createdAt: utc(r['created_at']),
+      updatedAt: utc(r['updated_at']),
+    },
+    raw,
+  );
+}

@@ -1,0 +1,83 @@
+import type { FieldSources } from '../fields.js';
+import {
+  bool,
+  buildUser,
+  isIanaZone,
+  isoFromString,
+  record,
+  requireId,
+  strings,
+  text,
+} from '../map-helpers.js';
+import type { RawUsers, UserOf, UserStatus } from '../model.js';
+
+export const thenaSources: FieldSources = {
+  remoteId: 'id',
+  displayName: 'name → email → id',
+  firstName: null,
+  lastName: null,
+  username: null,
+  email: 'email',
+  emails: 'email',
+  status: 'status (ACTIVE / INACTIVE / INVITED…), else isActive',
+  isBot: "userType === 'BOT_USER'",
+  roles: 'userType',
+  teams: 'teams[].name (search documents)',
+  title: null,
+  phone: null,
+  avatarUrl: 'avatarUrl',
+  timezone: 'timezone (when an IANA zone)',
+  utcOffsetMinutes: null,
+  locale: null,
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  lastLoginAt: 'lastLoginAt',
+};
+
+const STATUS: Record<string, UserStatus> = {
+  ACTIVE: 'active',
+  INACTIVE: 'inactive',
+  DEACTIVATED: 'inactive',
+  DISABLED: 'inactive',
+  INVITED: 'invited',
+  PENDING: 'invited',
+};
+
+/** Thena: `id`; one `name`; `status` strings (ACTIVE, INACTIVE, …) or the `isActive` flag; `userType` as role. */
+export function mapThenaUser(raw: RawUsers['thena']): UserOf<'thena'> {
+  const r = record('thena', 'id', raw);
+  const remoteId = requireId('thena', 'id', r['id']);
+  const email = text(r['email']);
+  const statusText = text(r['status'])?.toUpperCase();
+  const active = bool(r['isActive']);
+  const status: UserStatus =
+    (statusText === undefined ? undefined : STATUS[statusText]) ??
+    (active === true ? 'active' : active === false ? 'inactive' : 'unknown');
+  const userType = text(r['userType']);
+  const teams = Array.isArray(r['teams'])
+    ? strings(
+        (r['teams'] as unknown[]).map((t) =>
+          t && typeof t === 'object' ? (t as Record<string, unknown>)['name'] : undefined,
+        ),
+      )
+    : [];
+  const zone = text(r['timezone']);
+  return buildUser(
+    'thena',
+    remoteId,
+    {
+      name: text(r['name']),
+      emails: email ? [{ address: email }] : [],
+      status,
+      isBot: userType === undefined ? undefined : userType === 'BOT_USER',
+      roles: userType ? [userType] : [],
+      teams,
+      avatarUrl: text(r['avatarUrl']),
+      timezone: zone && isIanaZone(zone) ? zone : undefined,
+      createdAt: isoFromString(r['createdAt']),
+      updatedAt: isoFromString(r['updatedAt']),
+      lastLoginAt: isoFromString(r['lastLoginAt']),
+    },
+    raw,
+  );
+}
