@@ -34,6 +34,7 @@ export interface BlynkClientOptions extends ClientOptions {
 }
 
 export interface BlynkUserQuery {
+  /** Include users of sub-organizations. Default true: everyone the token can see. */
   includeSubOrgUsers?: boolean;
   /** Use the users search instead of the list. */
   search?: { query: string; sortBy?: string; sortOrder?: 'ASC' | 'DESC' };
@@ -142,7 +143,7 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
             : (
                 await api.GET('/api/v1/organization/users', {
                   params: {
-                    query: { page, size, ...(query.includeSubOrgUsers ? { includeSubOrgUsers: true } : {}) },
+                    query: { page, size, includeSubOrgUsers: query.includeSubOrgUsers ?? true },
                   },
                   signal,
                 })

@@ -22,8 +22,11 @@ type Doc = Record<string, unknown> & { id: number; name: string; email: string; 
 export interface BlynkSandboxOptions extends ModuleOptions {
   /** Access-token lifetime in seconds (default 86 400). */
   tokenTtlSeconds?: number;
-  /** Answer every Platform API call with 308 to this base URL (a "wrong region"). */
-  redirectTo?: string;
+  /**
+   * The host name of the "right region": Platform API calls that arrive under any other host get
+   * a 308 to the same URL on this host (e.g. `localhost` while clients use `127.0.0.1`).
+   */
+  regionHost?: string;
 }
 
 const ORG = 7;
@@ -80,8 +83,11 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     handle(req) {
       if (limiter && !limiter.hit(req.path).allowed) return error(429, 'Too many requests');
       if (req.path === '/oauth2/token') return token(req);
-      if (options.redirectTo && req.path.startsWith('/api/')) {
-        return { status: 308, headers: { location: `${options.redirectTo}${req.path}?${req.query}` } };
+      const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
+      if (options.regionHost && host !== options.regionHost && req.path.startsWith('/api/')) {
+        const origin = new URL(req.origin);
+        origin.hostname = options.regionHost;
+        return { status: 308, headers: { location: `${origin.origin}/blynk${req.path}?${req.query}` } };
       }
       const auth = header(req, 'authorization') ?? '';
       const expires = auth.startsWith('Bearer ') ? access.get(auth.slice(7)) : undefined;

@@ -1,0 +1,144 @@
+import { ApiError, InputError } from '@rosterkit/core';
+import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createImichatClient, type ImichatClientOptions } from '../src/index.js';
+
+const boxes: Sandbox<SandboxProviderId>[] = [];
+afterAll(() => Promise.all(boxes.map((b) => b.close())));
+async function sandbox(users: number, extra: Parameters<typeof startSandbox>[0] = {}) {
+  const box = await startSandbox({ providers: ['imichat'], users, seed: 5, ...extra });
+  boxes.push(box);
+  return box;
+}
+function client(box: Sandbox<SandboxProviderId>, o: Partial<ImichatClientOptions> = {}) {
+  const c = box.providers.imichat.credentials;
+  return createImichatClient({
+    baseUrl: box.providers.imichat.baseUrl,
+    apiKey: c['apiKey'] ?? '',
+    domainName: c['domainName'] ?? '',
+    teamId: c['teamId'] ?? '',
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...o,
+  });
+}
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+async function failure(call: Promise<unknown>): Promise<ApiError> {
+  try {
+    await call;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+const counting = (paths: string[]) => (req: Request) => {
+  paths.push(new URL(req.url).pathname + new URL(req.url).search);
+  return fetch(req);
+};
+
+describe('imichat iterateUsers (pages of 10 until a short page)', () => {
+  for (const n of [0, 1, 10, 1000]) {
+    it(`lists ${n} users, each once`, async () => {
+      const users = await all(client(await sandbox(n)).iterateUsers());
+      expect(users).toHaveLength(n);
+      expect(new Set(users.map((u) => u.id)).size).toBe(n);
+    });
+  }
+
+  it('authorizes once, sends the token and teamid, and pages 1, 2, 3 …', async () => {
+    const paths: string[] = [];
+    await all(client(await sandbox(25), { fetch: counting(paths) }).iterateUsers());
+    expect(paths).toEqual([
+      '/imichat/v3.1/authorize',
+      '/imichat/v3.1/users?page=1',
+      '/imichat/v3.1/users?page=2',
+      '/imichat/v3.1/users?page=3',
+    ]);
+  });
+
+  it('searches with filters', async () => {
+    const box = await sandbox(60);
+    const active = await all(
+      client(box).iterateUsers({ filters: [{ field: 'status', operator: 'eq', value: 'active' }] }),
+    );
+    const everyone = await all(client(box).iterateUsers());
+    expect(active.length).toBe(everyone.filter((u) => u.status === 'active').length);
+    expect(active.length).toBeGreaterThan(0);
+  });
+});
+
+describe('imichat auth and errors', () => {
+  it('re-authorizes once when the token expired (2004) and carries on', async () => {
+    const box = await sandbox(15, { moduleOptions: { imichat: { tokenTtlMs: 40 } } });
+    const paths: string[] = [];
+    const c = client(box, { fetch: counting(paths) });
+    await c.GET('/users', { params: { query: { page: 1 } } });
+    await new Promise((r) => setTimeout(r, 60));
+    const { data } = await c.GET('/users', { params: { query: { page: 2 } } });
+    expect(data.response.users).toHaveLength(5);
+    expect(paths.filter((p) => p.endsWith('/authorize'))).toHaveLength(2);
+  });
+
+  it('a wrong API key fails at /authorize with a typed error and no key in it', async () => {
+    const err = await failure(client(await sandbox(1), { apiKey: 'wrong-api-key-0042' }).GET('/users'));
+    expect(err).toMatchObject({ provider: 'imichat', operation: 'authorize', status: 401 });
+    expect(JSON.stringify(err) + err.message).not.toContain('wrong-api-key-0042');
+  });
+
+  it('not found is status_code 3101 (HTTP 404); an unknown team is 2010', async () => {
+    const box = await sandbox(1);
+    const err = await failure(client(box).GET('/users/{user_id}', { params: { path: { user_id: 999999 } } }));
+    expect(err).toMatchObject({
+      status: 404,
+      code: '3101',
+      message: expect.stringContaining('Requested user was not found'),
+    });
+    const team = await failure(client(box, { teamId: 99 }).GET('/users'));
+    expect(team).toMatchObject({ status: 404, code: '2010' });
+  });
+
+  it('a 429 is retried with backoff', async () => {
+    const box = await sandbox(25, { rateLimit: { limit: 2, windowMs: 100 } });
+    const events: string[] = [];
+    const c = client(box, {
+      retry: { baseDelayMs: 60, maxDelayMs: 200 },
+      onEvent: (e) => events.push(e.type),
+    });
+    const users = await all(c.iterateUsers());
+    expect(users).toHaveLength(25);
+    expect(events).toContain('rate-limit');
+  });
+
+  it('creates a Customer Care user (POST is not retried)', async () => {
+    const box = await sandbox(2);
+    const { data, response } = await client(box).POST('/users', {
+      body: {
+        first_name: 'Grace',
+        email_id: 'grace@example.com',
+        privileges: [{ teamid: 12, role: 'Team Agent' }],
+      },
+    });
+    expect(response.status).toBe(201);
+    expect(data.response.id).toBeTypeOf('number');
+    expect(await all(client(box).iterateUsers())).toHaveLength(3);
+  });
+
+  it('refuses header injection in teamId and non-numeric team ids before any request', () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls++;
+      return new Response('{}');
+    };
+    expect(() =>
+      createImichatClient({ tenantDomain: 'acme.imi.chat', apiKey: 'k', teamId: '12\r\nX-Evil: 1', fetch }),
+    ).toThrow(InputError);
+    expect(() =>
+      createImichatClient({ tenantDomain: 'acme.imi.chat', apiKey: 'k', teamId: 'abc', fetch }),
+    ).toThrow(/numeric/);
+    expect(calls).toBe(0);
+  });
+});
