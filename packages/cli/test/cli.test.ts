@@ -52,8 +52,9 @@ describe('roster users --sandbox', () => {
     const { code, stdout } = await run(['users', '--sandbox', '--users', '12', '--format', 'json']);
     expect(code).toBe(EXIT.ok);
     const users = JSON.parse(stdout) as Record<string, unknown>[];
-    const rc = users.filter((u) => u['provider'] === 'rocketchat');
-    expect(rc).toHaveLength(12);
+    for (const provider of ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve']) {
+      expect(users.filter((u) => u['provider'] === provider), provider).toHaveLength(12);
+    }
     for (const u of users) {
       expect(u['id']).toBe(`${u['provider']}:${u['remoteId']}`);
       expect(typeof u['displayName']).toBe('string');
@@ -118,6 +119,47 @@ describe('roster users --sandbox', () => {
   it('prints a table by default', async () => {
     const { stdout } = await run(['users', '--sandbox', '--provider', 'rocketchat', '--users', '2']);
     expect(stdout.split('\n')[0]).toMatch(/^provider\s+remoteId\s+displayName\s+email\s+status\s+roles$/);
+  });
+});
+
+describe('roster directory --sandbox', () => {
+  it('merges people across providers by email, one column per provider', async () => {
+    const { code, stdout } = await run(['directory', '--sandbox', '--users', '20', '--format', 'json']);
+    expect(code).toBe(EXIT.ok);
+    const people = JSON.parse(stdout) as { email: string | null; statuses: Record<string, string>; accounts: Record<string, string[]> }[];
+    const emails = people.map((p) => p.email);
+    expect(new Set(emails).size).toBe(emails.length);
+    // The sandbox seeds overlapping people: someone has accounts in several providers.
+    expect(people.some((p) => Object.keys(p.accounts).length >= 3)).toBe(true);
+    for (const p of people) expect(Object.keys(p.statuses).sort()).toEqual(['blynk', 'imichat', 'rezolve', 'rocketchat', 'thena']);
+  });
+
+  it('--only-inconsistent shows exactly the people active somewhere and inactive or missing elsewhere', async () => {
+    const all = JSON.parse((await run(['directory', '--sandbox', '--users', '20', '--format', 'json'])).stdout) as { email: string; statuses: Record<string, string> }[];
+    const { stdout } = await run(['directory', '--sandbox', '--users', '20', '--format', 'json', '--only-inconsistent']);
+    const shown = JSON.parse(stdout) as { email: string; statuses: Record<string, string> }[];
+    const expected = all.filter((p) => {
+      const s = Object.values(p.statuses);
+      return s.includes('active') && s.some((x) => x === 'inactive' || x === 'missing');
+    });
+    expect(shown.map((p) => p.email)).toEqual(expected.map((p) => p.email));
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(all.length);
+  });
+});
+
+describe('roster config check', () => {
+  it('reports which providers are configured and reachable, without printing a secret', async () => {
+    const secret = 'config-check-secret-555';
+    const { code, stdout } = await run(['config', 'check'], {
+      ROSTER_THENA_BASE_URL: 'http://127.0.0.1:9',
+      ROSTER_THENA_API_KEY: secret,
+      ROSTER_BLYNK_CLIENT_ID: 'only-the-id',
+    });
+    expect(code).toBe(EXIT.failure);
+    expect(stdout).toMatch(/thena\s+failed/);
+    expect(stdout).toMatch(/rocketchat\s+not configured/);
+    expect(stdout).not.toContain(secret);
   });
 });
 

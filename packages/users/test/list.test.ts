@@ -2,6 +2,7 @@ import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListUsersError, listUsers, type User } from '../src/index.js';
+import { clientFor } from './sources.js';
 
 let box: Sandbox<SandboxProviderId>;
 beforeAll(async () => {
@@ -51,6 +52,23 @@ describe('listUsers', () => {
     expect(failure).toMatchObject({ provider: 'rocketchat', usersRead: 200 });
     expect(failure?.error.message).toContain('users.list');
     expect(JSON.stringify(error)).toContain('"usersRead":200');
+  });
+
+  it('one provider failing mid-listing does not stop the others; the aggregate error names it and its count', async () => {
+    const counts = new Map<string, number>();
+    let error: unknown;
+    try {
+      for await (const u of listUsers([clientFor(box, 'thena'), rocketchat(dyingAfter(1)), clientFor(box, 'blynk'), clientFor(box, 'rezolve')], { concurrency: 2 })) {
+        counts.set(u.provider, (counts.get(u.provider) ?? 0) + 1);
+      }
+    } catch (e) {
+      error = e;
+    }
+    expect(Object.fromEntries(counts)).toEqual({ thena: 250, rocketchat: 100, blynk: 250, rezolve: 250 });
+    expect(error).toBeInstanceOf(ListUsersError);
+    expect((error as ListUsersError).failures.map((f) => [f.provider, f.usersRead])).toEqual([['rocketchat', 100]]);
+    expect((error as ListUsersError).usersRead).toBe(850);
+    expect((error as Error).message).toMatch(/rocketchat failed after 100 user/);
   });
 
   it('stops reading when the consumer breaks early', async () => {
