@@ -1,5 +1,5 @@
 import { ApiError } from '@rosterkit/core';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { collect, rejection, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BlynkClientOptions, createBlynkClient } from '../src/index.js';
 
@@ -20,20 +20,8 @@ function client(box: Sandbox<SandboxProviderId>, o: Partial<BlynkClientOptions> 
     ...o,
   });
 }
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const all = collect;
+const failure = (call: Promise<unknown>) => rejection(call, ApiError);
 const recording = (urls: string[]) => (req: Request) => {
   urls.push(`${req.method} ${new URL(req.url).pathname}${new URL(req.url).search}`);
   return fetch(req);
@@ -116,11 +104,11 @@ describe('blynk errors, limits and region redirects', () => {
   });
 
   it('a 429 is retried', async () => {
-    const box = await sandbox(3, { rateLimit: { limit: 2, windowMs: 100 } });
+    const box = await sandbox(3, { rateLimit: { limit: 2, windowMs: 500 } });
     const events: string[] = [];
     const users = await all(
       client(box, {
-        retry: { baseDelayMs: 60, maxDelayMs: 200 },
+        retry: { baseDelayMs: 200, maxDelayMs: 500, maxAttempts: 6 },
         onEvent: (e) => events.push(e.type),
       }).iterateUsers({ pageSize: 1 }),
     );

@@ -53,7 +53,10 @@ describe('roster users --sandbox', () => {
     expect(code).toBe(EXIT.ok);
     const users = JSON.parse(stdout) as Record<string, unknown>[];
     for (const provider of ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve']) {
-      expect(users.filter((u) => u['provider'] === provider), provider).toHaveLength(12);
+      expect(
+        users.filter((u) => u['provider'] === provider),
+        provider,
+      ).toHaveLength(12);
     }
     for (const u of users) {
       expect(u['id']).toBe(`${u['provider']}:${u['remoteId']}`);
@@ -126,17 +129,32 @@ describe('roster directory --sandbox', () => {
   it('merges people across providers by email, one column per provider', async () => {
     const { code, stdout } = await run(['directory', '--sandbox', '--users', '20', '--format', 'json']);
     expect(code).toBe(EXIT.ok);
-    const people = JSON.parse(stdout) as { email: string | null; statuses: Record<string, string>; accounts: Record<string, string[]> }[];
+    const people = JSON.parse(stdout) as {
+      email: string | null;
+      statuses: Record<string, string>;
+      accounts: Record<string, string[]>;
+    }[];
     const emails = people.map((p) => p.email);
     expect(new Set(emails).size).toBe(emails.length);
     // The sandbox seeds overlapping people: someone has accounts in several providers.
     expect(people.some((p) => Object.keys(p.accounts).length >= 3)).toBe(true);
-    for (const p of people) expect(Object.keys(p.statuses).sort()).toEqual(['blynk', 'imichat', 'rezolve', 'rocketchat', 'thena']);
+    for (const p of people)
+      expect(Object.keys(p.statuses).sort()).toEqual(['blynk', 'imichat', 'rezolve', 'rocketchat', 'thena']);
   });
 
   it('--only-inconsistent shows exactly the people active somewhere and inactive or missing elsewhere', async () => {
-    const all = JSON.parse((await run(['directory', '--sandbox', '--users', '20', '--format', 'json'])).stdout) as { email: string; statuses: Record<string, string> }[];
-    const { stdout } = await run(['directory', '--sandbox', '--users', '20', '--format', 'json', '--only-inconsistent']);
+    const all = JSON.parse(
+      (await run(['directory', '--sandbox', '--users', '20', '--format', 'json'])).stdout,
+    ) as { email: string; statuses: Record<string, string> }[];
+    const { stdout } = await run([
+      'directory',
+      '--sandbox',
+      '--users',
+      '20',
+      '--format',
+      'json',
+      '--only-inconsistent',
+    ]);
     const shown = JSON.parse(stdout) as { email: string; statuses: Record<string, string> }[];
     const expected = all.filter((p) => {
       const s = Object.values(p.statuses);

@@ -22,7 +22,10 @@ export interface PageScheme<Cursor, Page, Item> {
    * page + totalElements): the remaining cursors. Enables `concurrency` > 1.
    */
   plan?(firstPage: Page, firstCursor: Cursor, firstItems: readonly Item[]): Cursor[] | undefined;
-  /** Identity of an item, to drop duplicates (items that shift between pages while listing). */
+  /**
+   * Identity of an item, to drop duplicates: items that shift across a page boundary while the
+   * listing runs. Only the ids of the last few pages are kept, so memory stays constant.
+   */
   key?(item: Item): string | undefined;
 }
 
@@ -49,9 +52,11 @@ export async function* paginate<Cursor, Page, Item>(
 ): AsyncGenerator<Item, void, undefined> {
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
-  const seen = scheme.key ? new Set<string>() : undefined;
   const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  // A shifted item reappears on a neighbouring page: remember the ids of the last pages only.
+  const recentIds: Set<string>[] | undefined = scheme.key ? [new Set()] : undefined;
+  const keepPages = concurrency + 2;
   let yielded = 0;
   let pages = 0;
   let total: number | undefined;
@@ -67,6 +72,10 @@ export async function* paginate<Cursor, Page, Item>(
 
   const accept = (page: Page, cursor: Cursor): readonly Item[] => {
     pages++;
+    if (recentIds) {
+      recentIds.push(new Set());
+      if (recentIds.length > keepPages) recentIds.shift();
+    }
     const items = scheme.items(page, cursor);
     const t = scheme.total?.(page);
     if (t !== undefined) total = t;
@@ -82,13 +91,13 @@ export async function* paginate<Cursor, Page, Item>(
 
     if (planned) {
       // Fetch ahead with a bounded window; yield strictly in order.
-      const window: Promise<Page>[] = [];
+      const ahead: Promise<Page>[] = [];
       let nextIndex = 0;
       const fill = () => {
-        while (window.length < concurrency && nextIndex < planned.length) {
+        while (ahead.length < concurrency && nextIndex < planned.length) {
           const p = scheme.fetchPage(planned[nextIndex++] as Cursor, signal);
           p.catch(() => {}); // observed when its turn comes
-          window.push(p);
+          ahead.push(p);
         }
       };
       fill();
@@ -100,7 +109,7 @@ export async function* paginate<Cursor, Page, Item>(
         }
       }
       for (let i = 0; i < planned.length; i++) {
-        const page = await (window.shift() as Promise<Page>);
+        const page = await (ahead.shift() as Promise<Page>);
         fill();
         items = accept(page, planned[i] as Cursor);
         for (const item of items) {
@@ -144,14 +153,16 @@ export async function* paginate<Cursor, Page, Item>(
   }
 
   function fresh(item: Item): boolean {
-    if (!seen) return true;
+    if (!recentIds) return true;
     const k = scheme.key?.(item);
     if (k === undefined) return true;
-    if (seen.has(k)) {
-      duplicates++;
-      return false;
+    for (const ids of recentIds) {
+      if (ids.has(k)) {
+        duplicates++;
+        return false;
+      }
     }
-    seen.add(k);
+    (recentIds[recentIds.length - 1] as Set<string>).add(k);
     return true;
   }
 }

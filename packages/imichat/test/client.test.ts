@@ -1,5 +1,5 @@
 import { ApiError, InputError } from '@rosterkit/core';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { collect, rejection, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createImichatClient, type ImichatClientOptions } from '../src/index.js';
 
@@ -21,20 +21,8 @@ function client(box: Sandbox<SandboxProviderId>, o: Partial<ImichatClientOptions
     ...o,
   });
 }
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const all = collect;
+const failure = (call: Promise<unknown>) => rejection(call, ApiError);
 const counting = (paths: string[]) => (req: Request) => {
   paths.push(new URL(req.url).pathname + new URL(req.url).search);
   return fetch(req);
@@ -102,10 +90,10 @@ describe('imichat auth and errors', () => {
   });
 
   it('a 429 is retried with backoff', async () => {
-    const box = await sandbox(25, { rateLimit: { limit: 2, windowMs: 100 } });
+    const box = await sandbox(25, { rateLimit: { limit: 2, windowMs: 500 } });
     const events: string[] = [];
     const c = client(box, {
-      retry: { baseDelayMs: 60, maxDelayMs: 200 },
+      retry: { baseDelayMs: 200, maxDelayMs: 500, maxAttempts: 6 },
       onEvent: (e) => events.push(e.type),
     });
     const users = await all(c.iterateUsers());

@@ -1,5 +1,5 @@
 import { ApiError, InputError } from '@rosterkit/core';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { collect, rejection, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRezolveClient, type RezolveClientOptions } from '../src/index.js';
 
@@ -21,20 +21,8 @@ function client(box: Sandbox<SandboxProviderId>, o: Partial<RezolveClientOptions
     ...o,
   });
 }
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const all = collect;
+const failure = (call: Promise<unknown>) => rejection(call, ApiError);
 
 describe('rezolve iterateUsers (one response, checked against totalCount)', () => {
   for (const n of [0, 1, 1000]) {

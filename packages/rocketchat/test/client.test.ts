@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ApiError, InputError } from '@rosterkit/core';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { collect, rejection, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRocketChatClient, type RocketChatClientOptions } from '../src/index.js';
 
@@ -25,22 +25,9 @@ function client(box: Sandbox<SandboxProviderId>, overrides: Partial<RocketChatCl
   });
 }
 
-/** The ApiError a call rejects with (fails the test if it resolves). */
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = (call: Promise<unknown>) => rejection(call, ApiError);
 
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
+const all = collect;
 
 describe('iterateUsers', () => {
   for (const n of [0, 1, 99, 100, 101, 1000]) {

@@ -31,3 +31,4 @@ export { type Person, peopleFor, person, seededInactive } from './people.js';
 export { hashSeed, Rng } from './random.js';
 export type { Sandbox, SandboxOptions, SandboxProviderInfo } from './server.js';
 export { serve } from './server.js';
+export { collect, rejection } from './testing.js';

@@ -1,5 +1,5 @@
 import { ApiError, InputError } from '@rosterkit/core';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { collect, rejection, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createThenaClient, type ThenaClientOptions } from '../src/index.js';
 
@@ -17,20 +17,8 @@ const client = (box: Sandbox<SandboxProviderId>, o: Partial<ThenaClientOptions> 
     retry: { baseDelayMs: 1 },
     ...o,
   } as ThenaClientOptions);
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  try {
-    await call;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
+const all = collect;
+const failure = (call: Promise<unknown>) => rejection(call, ApiError);
 
 describe('thena iterateUsers', () => {
   for (const n of [0, 1, 1000]) {

@@ -49,8 +49,15 @@ export function finite(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** ISO 8601 from an ISO-like string, else undefined (never invented). */
 export function isoFromString(value: unknown): string | undefined {
+  if (typeof value === 'string' && CANONICAL_ISO.test(value)) {
+    // Already canonical: only check the calendar (e.g. no 2024-02-31).
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : value;
+  }
   const s = text(value);
   if (s === undefined) return undefined;
   const ms = Date.parse(s);

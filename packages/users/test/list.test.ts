@@ -58,7 +58,15 @@ describe('listUsers', () => {
     const counts = new Map<string, number>();
     let error: unknown;
     try {
-      for await (const u of listUsers([clientFor(box, 'thena'), rocketchat(dyingAfter(1)), clientFor(box, 'blynk'), clientFor(box, 'rezolve')], { concurrency: 2 })) {
+      for await (const u of listUsers(
+        [
+          clientFor(box, 'thena'),
+          rocketchat(dyingAfter(1)),
+          clientFor(box, 'blynk'),
+          clientFor(box, 'rezolve'),
+        ],
+        { concurrency: 2 },
+      )) {
         counts.set(u.provider, (counts.get(u.provider) ?? 0) + 1);
       }
     } catch (e) {
@@ -66,7 +74,9 @@ describe('listUsers', () => {
     }
     expect(Object.fromEntries(counts)).toEqual({ thena: 250, rocketchat: 100, blynk: 250, rezolve: 250 });
     expect(error).toBeInstanceOf(ListUsersError);
-    expect((error as ListUsersError).failures.map((f) => [f.provider, f.usersRead])).toEqual([['rocketchat', 100]]);
+    expect((error as ListUsersError).failures.map((f) => [f.provider, f.usersRead])).toEqual([
+      ['rocketchat', 100],
+    ]);
     expect((error as ListUsersError).usersRead).toBe(850);
     expect((error as Error).message).toMatch(/rocketchat failed after 100 user/);
   });

@@ -37,6 +37,8 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   const rng = new Rng(hashSeed(options.seed, 'blynk'));
   const clientId = `oa2-client-${rng.hex(8)}`;
   const clientSecret = rng.hex(40);
+  /** A user-scoped token (the `user_credentials` grant is undocumented), for the profile endpoint. */
+  const userToken = rng.hex(40);
   const ttl = options.tokenTtlSeconds ?? 86_400;
   const access = new Map<string, number>();
   const refresh = new Set<string>();
@@ -78,7 +80,7 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   return {
     id: 'blynk',
     basePath: '',
-    credentials: { clientId, clientSecret },
+    credentials: { clientId, clientSecret, userToken },
     count: () => users.size,
     handle(req) {
       if (limiter && !limiter.hit(req.path).allowed) return error(429, 'Too many requests');
@@ -90,9 +92,10 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
         return { status: 308, headers: { location: `${origin.origin}/blynk${req.path}?${req.query}` } };
       }
       const auth = header(req, 'authorization') ?? '';
+      if (auth === `Bearer ${userToken}`) return route(req, true);
       const expires = auth.startsWith('Bearer ') ? access.get(auth.slice(7)) : undefined;
       if (expires === undefined || Date.now() >= expires) return error(401, 'Unauthorized');
-      return route(req);
+      return route(req, false);
     },
   };
 
@@ -134,13 +137,27 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     return { page, size };
   }
 
-  function route(req: SandboxRequest): SandboxResponse {
+  function route(req: SandboxRequest, userScoped: boolean): SandboxResponse {
     const route = `${req.method} ${req.path}`;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const userParam = () => users.get(Number(req.query.get('userId')));
     switch (route) {
-      case 'GET /api/v1/organization/user/profile':
-        return error(403, 'This endpoint requires user-scoped authentication');
+      case 'GET /api/v1/organization/user/profile': {
+        const self = users.values().next().value;
+        if (!userScoped) return error(403, 'This endpoint requires user-scoped authentication');
+        if (!self) return error(404, 'User not found');
+        const { roleId, ...rest } = self;
+        return json(200, {
+          ...rest,
+          role: {
+            id: roleId,
+            name: roleId === 1 ? 'Admin' : roleId === 2 ? 'Staff' : 'User',
+            permissions: ['ORG_DEVICES_VIEW'],
+          },
+          orgName: 'Sandbox Org',
+          darkMode: false,
+        });
+      }
       case 'GET /api/v1/organization/users': {
         const p = paging(req);
         if ('status' in p) return p;

@@ -65,6 +65,10 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
     ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
     : undefined;
   let clock = Date.UTC(2025, 0, 1);
+  // Sorted listings per sort spec, dropped on every write (a real server has indexes).
+  const sorted = new Map<string, Doc[]>();
+  let version = 0;
+  let sortedVersion = 0;
 
   for (const p of peopleFor(options.seed, options.providerIndex, options.users)) {
     const id = rng.meteorId();
@@ -178,6 +182,7 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
   function route_(req: SandboxRequest, route: string, caller: 'admin' | 'regular'): SandboxResponse {
     const isAdmin = caller === 'admin';
     const body = (req.body ?? {}) as Record<string, unknown>;
+    if (req.method === 'POST') version++; // every write is a POST: cached sort orders are stale
     if (
       req.method === 'POST' &&
       (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
@@ -209,7 +214,23 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
             return failure(`Invalid sort parameter provided: "${rawSort}"`, 'error-invalid-sort');
           }
         }
-        let list = [...users.values()];
+        if (sortedVersion !== version) {
+          sorted.clear();
+          sortedVersion = version;
+        }
+        const sortKey = JSON.stringify(sort);
+        let list = sorted.get(sortKey);
+        if (!list) {
+          list = [...users.values()].sort((a, b) => {
+            for (const [field, dir] of Object.entries(sort)) {
+              const av = String(a[field] ?? '').toLowerCase();
+              const bv = String(b[field] ?? '').toLowerCase();
+              if (av !== bv) return av < bv ? -dir : dir;
+            }
+            return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+          });
+          sorted.set(sortKey, list);
+        }
         const email = req.query.get('email');
         if (email !== null) {
           if (!isAdmin) return json(403, { success: false, error: NO_PERMISSION });
@@ -219,15 +240,6 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
             ),
           );
         }
-        list.sort((a, b) => {
-          for (const [field, dir] of Object.entries(sort)) {
-            const key = field === 'name' ? 'name' : field;
-            const av = String(a[key] ?? '').toLowerCase();
-            const bv = String(b[key] ?? '').toLowerCase();
-            if (av !== bv) return av < bv ? -dir : dir;
-          }
-          return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
-        });
         const page = count === 0 ? list.slice(offset) : list.slice(offset, offset + count);
         const fields = isAdmin ? ADMIN_FIELDS : REGULAR_FIELDS;
         return ok({
