@@ -8,7 +8,7 @@ export const REDACTED = '[REDACTED]';
 
 const SECRET_QUERY_PARAMS =
   /([?&](?:access_token|refresh_token|client_secret|token|password|api_key|apikey|auth_token)=)[^&#\s"']*/gi;
-const AUTH_SCHEMES = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{6,}/g;
+const AUTH_SCHEMES = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 /** Shortest string treated as a secret; shorter values would shred ordinary words. */
 const MIN_SECRET_LENGTH = 3;

@@ -38,6 +38,10 @@ describe('ApiError redaction', () => {
   it('redacts bearer and basic credentials even when not registered', () => {
     const r = new Redactor();
     expect(r.text('Authorization: Bearer abcdefghijkl')).toBe('Authorization: Bearer [REDACTED]');
+    // Ordinary prose is left alone.
+    expect(r.text('Access Token expired; missing or invalid bearer token')).toBe(
+      'Access Token expired; missing or invalid bearer token',
+    );
   });
 });
 

@@ -61,11 +61,11 @@ describe('imichat iterateUsers (pages of 10 until a short page)', () => {
 
 describe('imichat auth and errors', () => {
   it('re-authorizes once when the token expired (2004) and carries on', async () => {
-    const box = await sandbox(15, { moduleOptions: { imichat: { tokenTtlMs: 40 } } });
+    const box = await sandbox(15, { moduleOptions: { imichat: { tokenTtlMs: 300 } } });
     const paths: string[] = [];
     const c = client(box, { fetch: counting(paths) });
     await c.GET('/users', { params: { query: { page: 1 } } });
-    await new Promise((r) => setTimeout(r, 60));
+    await new Promise((r) => setTimeout(r, 350));
     const { data } = await c.GET('/users', { params: { query: { page: 2 } } });
     expect(data.response.users).toHaveLength(5);
     expect(paths.filter((p) => p.endsWith('/authorize'))).toHaveLength(2);

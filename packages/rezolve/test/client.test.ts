@@ -124,7 +124,7 @@ describe('rezolve tenant, tokens, ETags and errors', () => {
   });
 
   it('a 429 is waited out for X-RateLimit-Reset seconds', async () => {
-    const box = await sandbox(2, { rateLimit: { limit: 1, windowMs: 500 } });
+    const box = await sandbox(2, { rateLimit: { limit: 1, windowMs: 1500 } });
     const waits: number[] = [];
     const c = client(box, {
       etagCache: false,

@@ -8,10 +8,9 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The error a promise rejects with, checked to be an instance of `type`; throws if it resolves. */
-// biome-ignore lint/suspicious/noExplicitAny: any constructor
 export async function rejection<E>(
   promise: Promise<unknown>,
-  type: abstract new (...args: any[]) => E,
+  type: abstract new (...args: never[]) => E,
 ): Promise<E> {
   try {
     await promise;

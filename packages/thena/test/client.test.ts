@@ -92,7 +92,7 @@ describe('thena auth, errors and limits', () => {
   });
 
   it('a 429 is waited out until X-RateLimit-Reset (UNIX seconds)', async () => {
-    const box = await sandbox(2, { rateLimit: { limit: 1, windowMs: 300 } });
+    const box = await sandbox(2, { rateLimit: { limit: 1, windowMs: 1500 } });
     const waits: number[] = [];
     const c = client(box, { onEvent: (e) => e.type === 'rate-limit' && waits.push(e.delayMs) });
     await c.GET('/v1/users/list');
