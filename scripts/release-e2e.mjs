@@ -168,11 +168,12 @@ async function consumer(manager, bumped) {
         name: `consumer-${manager}`,
         private: true,
         type: 'module',
-        dependencies: {
-          '@rosterkit/rocketchat': bumped['@rosterkit/rocketchat'],
-          '@rosterkit/users': bumped['@rosterkit/users'],
-          '@rosterkit/sandbox': bumped['@rosterkit/sandbox'],
-        },
+        dependencies: Object.fromEntries(
+          ['blynk', 'imichat', 'rezolve', 'rocketchat', 'sandbox', 'thena', 'users'].map((p) => [
+            `@rosterkit/${p}`,
+            bumped[`@rosterkit/${p}`],
+          ]),
+        ),
       },
       null,
       2,
@@ -180,19 +181,34 @@ async function consumer(manager, bumped) {
   );
   writeFileSync(
     join(dir, 'main.ts'),
-    `import { ApiError, createRocketChatClient, type RocketChatUser } from '@rosterkit/rocketchat';
+    `import { type BlynkUser, createBlynkClient } from '@rosterkit/blynk';
+import { createImichatClient } from '@rosterkit/imichat';
+import { createRezolveClient } from '@rosterkit/rezolve';
+import { ApiError, createRocketChatClient, type RocketChatUser } from '@rosterkit/rocketchat';
 import { startSandbox } from '@rosterkit/sandbox';
+import { createThenaClient } from '@rosterkit/thena';
 import { listUsers, type User } from '@rosterkit/users';
 
-const sandbox = await startSandbox({ providers: ['rocketchat'], users: 42, seed: 3 });
+const sandbox = await startSandbox({ users: 42, seed: 3 });
 try {
-  const { baseUrl, credentials } = sandbox.providers.rocketchat;
-  const rc = createRocketChatClient({ baseUrl, userId: credentials['userId'] ?? '', authToken: credentials['authToken'] ?? '' });
+  const p = sandbox.providers;
+  const c = (id: keyof typeof p, k: string): string => p[id].credentials[k] ?? '';
+  const rc = createRocketChatClient({ baseUrl: p.rocketchat.baseUrl, userId: c('rocketchat', 'userId'), authToken: c('rocketchat', 'authToken') });
+  const sources = [
+    rc,
+    createThenaClient({ baseUrl: p.thena.baseUrl, apiKey: c('thena', 'apiKey') }),
+    createImichatClient({ baseUrl: p.imichat.baseUrl, apiKey: c('imichat', 'apiKey'), domainName: c('imichat', 'domainName'), teamId: c('imichat', 'teamId') }),
+    createBlynkClient({ baseUrl: p.blynk.baseUrl, clientId: c('blynk', 'clientId'), clientSecret: c('blynk', 'clientSecret') }),
+    createRezolveClient({ baseUrl: p.rezolve.baseUrl, token: c('rezolve', 'token'), tenantId: c('rezolve', 'tenantId') }),
+  ];
   const first: RocketChatUser[] = [];
   for await (const u of rc.iterateUsers({ pageSize: 10 })) first.push(u);
   const users: User[] = [];
-  for await (const u of listUsers([rc])) users.push(u);
+  for await (const u of listUsers(sources)) users.push(u);
   const rcUsers = users.filter((u): u is User<'rocketchat'> => u.provider === 'rocketchat');
+  const blynk = users.find((u): u is User<'blynk'> => u.provider === 'blynk');
+  const blynkRaw: BlynkUser | undefined = blynk?.raw;
+  if (users.length !== 5 * 42 || blynkRaw === undefined) throw new Error(\`expected 210 users, got \${users.length}\`);
   const raw: RocketChatUser = rcUsers[0]!.raw;
   try {
     await rc.GET('/api/v1/users.info', { params: { query: { userId: 'does-not-exist' } } });

@@ -11,15 +11,32 @@ export interface paths {
         };
         /**
          * List users
-         * @description Lists users, paged with `count` and `offset`. The response's `count` is the number of
-         *     users in *this* page and `total` the number of all matching users.
+         * @description Lists the users the caller may see, paged with `count` and `offset`, sorted by `sort`
+         *     (default `{"username":1}`). The response's `count` is the number of users in *this* page,
+         *     `offset` echoes the offset and `total` counts every matching user. Page with
+         *     `offset += response.count` while `offset < total` and `response.count > 0`.
          *
-         *     The server silently clamps `count` to its `API_Upper_Count_Limit` setting (default 100);
-         *     `count=0` returns everything when `API_Allow_Infinite_Count` is on (default). Page by the
-         *     `count` the server returned, until `offset >= total`.
+         *     The server clamps `count` silently to `API_Upper_Count_Limit` (default 100); `count=0`
+         *     returns every user when `API_Allow_Infinite_Count` is on (the default), and the default
+         *     page size otherwise.
          *
-         *     Callers without `view-full-other-user-info` do not get `emails`, `roles` or `lastLogin`.
-         *     Needs the `view-d-room` permission.
+         *     Needs the `view-d-room` permission (403 otherwise). The `email` filter needs
+         *     `view-full-other-user-info` (403 otherwise). When the deprecated setting
+         *     `API_Apply_permission_view-outside-room_on_users-list` is on, callers without
+         *     `view-outside-room` get 403 `{"success":false,"error":"unauthorized"}`.
+         *
+         *     Items carry the projection `name, username, emails, roles, status, active, avatarETag,
+         *     lastLogin, type` plus `_id` and a computed `nameInsensitive` (lower-cased `name`, `""` when
+         *     the user has no name). Custom fields are never included (the seed docs' `customFields`
+         *     example relies on the deprecated `query`/`fields` parameters).
+         *
+         *     **Doc bug:** the official OpenAPI file lists only 200 and 401; the server also answers 400
+         *     (invalid sort, query or parameters), 403 and 429. The archived docs' regular-user example
+         *     shows `utcOffset` and lacks `type`, `avatarETag` and `lastLogin`, which predates the
+         *     current projection.
+         *
+         *     **Unverified:** callers without `view-full-other-user-info` do not get `emails`, `roles`
+         *     and `lastLogin` (read from the server's field-exclusion code, not seen in a payload).
          */
         get: operations["users.list"];
         put?: never;
@@ -39,11 +56,25 @@ export interface paths {
         };
         /**
          * Get a user
-         * @description One user, found by exactly one of `userId`, `username`, `importId`, `email` (8.4.0+) or
-         *     `freeSwitchExtension` (8.5.0+); more or fewer is a 400 `invalid-params`. An unknown user is
-         *     a **400** `{"success":false,"error":"User not found."}` (not a 404). `importId` and `email`
-         *     lookups only work for callers who may view full user info. `includeUserRooms=true` adds the
-         *     user's rooms (for oneself, or with `view-other-user-channels`).
+         * @description One user, found by **exactly one** of `userId`, `username`, `importId`, `email` (8.4.0+)
+         *     or `freeSwitchExtension` (8.5.0+). None, or more than one, is a 400 `invalid-params`
+         *     (the server validates an `anyOf` of five objects that each allow only one of them, plus
+         *     `includeUserRooms` and `fields`). An unknown user is a **400**
+         *     `{"success":false,"error":"User not found."}` (no `errorType`; not a 404). `importId` and
+         *     `email` lookups answer "User not found." unless the caller is that user or holds
+         *     `view-full-other-user-info`.
+         *
+         *     The base fields are `name, username, nickname, status, utcOffset, type, active, bio,
+         *     reason, statusText, statusSource, statusExpiresAt, avatarETag, federated, statusLivechat,
+         *     abacAttributes, freeSwitchExtension`; the caller themself and holders of
+         *     `view-full-other-user-info` also get `emails, phone, statusConnection, createdAt,
+         *     lastLogin, requirePasswordChange, requirePasswordChangeReason, roles, importIds` and all
+         *     custom fields (others only public custom fields). `canViewAllInfo` is always added.
+         *     `services` is only returned for oneself (with `services.password: true` and the resume,
+         *     email and password-history data removed).
+         *
+         *     `includeUserRooms=true` adds `user.rooms` (for oneself, or with `view-other-user-channels`),
+         *     sorted by `t` then `name`.
          */
         get: operations["users.info"];
         put?: never;
@@ -65,8 +96,12 @@ export interface paths {
         put?: never;
         /**
          * Create a user
-         * @description Creates a user. Needs `create-user`; without it the answer is a **400**
-         *     `error-action-not-allowed` (not a 403). `roles` are role ids (default `user`).
+         * @description Creates a user. Needs `create-user`, checked inside the save logic, so a missing permission
+         *     is a **400** `error-action-not-allowed` (with `details`), not a 403. `roles` are role
+         *     **ids** (default `user`); `joinDefaultChannels` defaults to true. Unknown body properties
+         *     are rejected (400 `invalid-params`). Other 400s: blocked usernames
+         *     (`error-blocked-username`), custom-field validation (`error-user-registration-custom-field`),
+         *     invalid characters in the name.
          */
         post: operations["users.create"];
         delete?: never;
@@ -86,12 +121,22 @@ export interface paths {
         put?: never;
         /**
          * Update a user
-         * @description Updates a user's fields. Needs `edit-other-user-info` (and `edit-other-user-password`,
-         *     `edit-other-user-active-status` for those fields).
+         * @description Updates fields of the user `userId` from `data`. Changing another user needs
+         *     `edit-other-user-info` (and `edit-other-user-password` / `edit-other-user-active-status`
+         *     for those fields); a missing permission is a **400** `error-action-not-allowed`. Since 7.0
+         *     there is no upsert and `joinDefaultChannels` is rejected. Unknown properties are rejected
+         *     (400 `invalid-params`).
+         *
+         *     The route requires two-factor confirmation: when the caller has 2FA enabled, send the
+         *     code in `x-2fa-code` and its method in `x-2fa-method`.
          *
          *     **Doc bug:** the official OpenAPI file marks `x-2fa-code` and `x-2fa-method` as required
-         *     while its own text says "required if 2FA is enabled". They are optional here; without them
-         *     on a 2FA-protected account the server answers 400 `totp-required`.
+         *     header parameters while its own text says "required if 2FA is enabled". They are optional
+         *     here.
+         *
+         *     **Unverified:** without a code on a 2FA-protected account the answer is inferred to be
+         *     400 `{"success":false,"error":"TOTP Required [totp-required]","errorType":"totp-required","details":{"method":…,"availableMethods":[…]}}`
+         *     (from the 2FA module's thrown error and the generic error mapping; not seen in a payload).
          */
         post: operations["users.update"];
         delete?: never;
@@ -111,11 +156,17 @@ export interface paths {
         put?: never;
         /**
          * Delete a user
-         * @description Deletes a user, found by `userId` or `username`. Needs `delete-user` (403 otherwise).
+         * @description Deletes the user given by `userId`, or by `username` (newest servers also accept `user`, a
+         *     username). Needs `delete-user` (403 otherwise). `confirmRelinquish: true` deletes even when
+         *     the user is the last owner of rooms (default false).
          *
-         *     **Doc bug:** the official spec documents `deletedRooms` as an array of objects; current
-         *     servers send an array of room ids, and 8.8.1 typings send nothing but `success`. Modelled as
-         *     optional and loosely typed.
+         *     **Doc bug:** the official OpenAPI file documents `deletedRooms` as an array of objects and
+         *     requires `userId`; rest-typings 8.8.1 types the result as nothing but `success`, and the
+         *     newest server code returns `deletedRooms` as an array of room ids and accepts
+         *     `userId`, `username` or `user`. `deletedRooms` is optional here and its items are either
+         *     strings or objects.
+         *
+         *     **Unverified:** the item shape of `deletedRooms` on a given release (ids vs objects).
          */
         post: operations["users.delete"];
         delete?: never;
@@ -135,8 +186,10 @@ export interface paths {
         put?: never;
         /**
          * Activate or deactivate a user
-         * @description Sets a user's `active` flag. Needs `edit-other-user-active-status` or
-         *     `manage-moderation-actions`. Deactivation revokes the user's login and OAuth tokens (8.5.0+).
+         * @description Sets the user's `active` flag. Needs either `edit-other-user-active-status` or
+         *     `manage-moderation-actions` (403 otherwise). Deactivating revokes the user's login tokens
+         *     and OAuth tokens (8.5.0+). `confirmRelinquish: true` deactivates even when the user is the
+         *     last owner of rooms. The answer carries exactly `{_id, active}` of the user.
          */
         post: operations["users.setActiveStatus"];
         delete?: never;
@@ -154,8 +207,12 @@ export interface paths {
         };
         /**
          * Get a user's presence
-         * @description Presence of the user given by `userId` or `username` (or `user`), or of the caller when
-         *     none is given; `connectionStatus` and `lastLogin` only come for oneself.
+         * @description Presence of the user given by `userId`, `username` or `user` (a username), or of the
+         *     caller when none is given. `connectionStatus` and `lastLogin` only come for oneself.
+         *
+         *     **Doc bug:** rest-typings types `presence` as `UserStatus`, which includes `disabled`; the
+         *     newest server response schema allows only `online`, `offline`, `away`, `busy`. Modelled
+         *     with all five values.
          */
         get: operations["users.getPresence"];
         put?: never;
@@ -177,9 +234,15 @@ export interface paths {
         put?: never;
         /**
          * Set a user's status
-         * @description Sets the status and/or status message of the caller, or of another user with
-         *     `edit-other-user-info` (403 otherwise). At least one of `status` and `message` is required.
-         *     Rate limit: 5 calls per minute.
+         * @description Sets the status and/or status message of the caller, or of the user given by `userId`,
+         *     `username` or `user` (needs `edit-other-user-info`, 403 otherwise). At least one of
+         *     `status` and `message` is required. `expiresAt` (8.6.0+) makes the status temporary.
+         *
+         *     400s: `error-not-allowed` when `Accounts_AllowUserStatusMessageChange` is off and a
+         *     message is sent; `error-status-not-allowed` for `offline` when
+         *     `Accounts_AllowInvisibleStatusOption` is off; `error-invalid-date` for a bad `expiresAt`.
+         *
+         *     Rate limit: **5 calls per 60 s** (a route override).
          */
         post: operations["users.setStatus"];
         delete?: never;
@@ -197,7 +260,9 @@ export interface paths {
         };
         /**
          * Get a user's status
-         * @description Status of the user given by `userId` or `username`, or of the caller. `connectionStatus` only comes for oneself.
+         * @description Status of the user given by `userId`, `username` or `user` (a username), or of the caller
+         *     when none is given. `connectionStatus` only comes for oneself; `statusSource` and
+         *     `statusExpiresAt` come from 8.6.0.
          */
         get: operations["users.getStatus"];
         put?: never;
@@ -217,9 +282,9 @@ export interface paths {
         };
         /**
          * Presence of many users
-         * @description Presence of the users in `ids` (comma-separated), or of everyone, optionally only of those
-         *     changed since `from`. `full` says whether the list is complete. With
-         *     `Presence_broadcast_disabled` the answer is `users: []` and `full: true`.
+         * @description Presence of the users in `ids`, or of every user, optionally only of those whose presence
+         *     changed since `from`. `full` says whether the list is complete. When the setting
+         *     `Presence_broadcast_disabled` is on the answer is `users: []` with `full: true`.
          */
         get: operations["users.presence"];
         put?: never;
@@ -235,86 +300,135 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Presence. `disabled` appears in the typings; servers send the other four.
+         * @description Presence status (core-typings `UserStatus`). `disabled` exists in the typings; servers normally send the other four.
          * @enum {string}
          */
         UserStatus: "online" | "away" | "offline" | "busy" | "disabled";
-        Email: {
+        UserEmail: {
             address: string;
             verified?: boolean;
         } & {
             [key: string]: unknown;
         };
         /**
-         * @description A Rocket.Chat user. Open: fields depend on the caller's permissions, server settings and
-         *     installed features (livechat adds `statusLivechat`, `operator`, …). Only `_id` is always present.
+         * @description A Rocket.Chat user (core-typings `IUser`, serialized: dates are ISO 8601 strings). Open:
+         *     the fields depend on the endpoint's projection, the caller's permissions, server settings
+         *     and installed features (livechat adds `statusLivechat`, `operator`, `livechatCount`, …).
+         *     Only `_id` is always present. `e2e`, `inviteToken`, `importIds` (except `users.info` for
+         *     privileged callers) and most of `services` are never sent.
          */
         User: {
             _id: string;
-            username?: string;
-            /** @description Full name, one field. */
-            name?: string;
-            nickname?: string;
-            emails?: components["schemas"]["Email"][];
-            roles?: string[];
-            status?: components["schemas"]["UserStatus"];
-            statusText?: string;
-            statusConnection?: string;
-            /** @description Whether the account is active (presence is `status`). */
-            active?: boolean;
-            /** @description `user`, `bot`, `app`, … */
-            type?: string;
-            avatarETag?: string;
-            /** Format: date-time */
-            lastLogin?: string;
-            /** Format: date-time */
-            createdAt?: string;
             /** Format: date-time */
             _updatedAt?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            username?: string;
+            /** @description Display name (one field, not split into first/last). */
+            name?: string;
+            /** @description Lower-cased `name` (`""` without a name); computed by `users.list`. */
+            nameInsensitive?: string;
+            nickname?: string;
+            emails?: components["schemas"]["UserEmail"][];
+            phone?: string;
+            /** @description Role ids, e.g. `user`, `admin`, `bot`, `livechat-agent`. */
+            roles?: string[];
+            /** @description `user`, `bot`, `app`, … */
+            type?: string;
+            /** @description Whether the account is active (presence is `status`). */
+            active?: boolean;
+            /** @enum {string|null} */
+            inactiveReason?: "deactivated" | "pending_approval" | "idle_too_long" | null;
+            status?: components["schemas"]["UserStatus"];
+            statusDefault?: components["schemas"]["UserStatus"];
+            statusConnection?: string;
+            statusText?: string;
+            /** @enum {string} */
+            statusSource?: "internal" | "manual" | "external";
+            /** Format: date-time */
+            statusExpiresAt?: string;
+            statusLivechat?: string;
             /** @description Offset from UTC in hours (not an IANA zone). */
             utcOffset?: number;
             language?: string;
             bio?: string;
-            phone?: string;
+            /** @description Registration reason. */
+            reason?: string;
+            avatarETag?: string;
+            avatarOrigin?: string;
+            /** Format: date-time */
+            lastLogin?: string;
             requirePasswordChange?: boolean;
-            /** @description Lower-cased `name`, added by `users.list`. */
-            nameInsensitive?: string;
-            canViewAllInfo?: boolean;
+            requirePasswordChangeReason?: string;
             customFields?: {
                 [key: string]: unknown;
             };
-            /** @enum {string|null} */
-            inactiveReason?: "deactivated" | "pending_approval" | "idle_too_long" | null;
-            /** @description With `includeUserRooms=true` on `users.info`. */
+            settings?: {
+                [key: string]: unknown;
+            };
+            /** @description Only for oneself (`users.info`); secrets removed, `password` reduced to `true`. */
+            services?: {
+                [key: string]: unknown;
+            };
+            federated?: boolean;
+            freeSwitchExtension?: string;
+            importIds?: string[];
+            ldap?: boolean;
+            /** @description Added by `users.info`. */
+            canViewAllInfo?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A room of the user, from `users.info?includeUserRooms=true` (subscription fields). */
+        UserRoom: {
+            /** @description Subscription id. */
+            _id: string;
+            /** @description Room id. */
+            rid: string;
+            name?: string;
+            /** @description Room type (`c` public, `p` private, `d` direct, `l` livechat). */
+            t?: string;
+            roles?: string[];
+            unread?: number;
+            federated?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A `User` plus, with `includeUserRooms=true`, its `rooms`. */
+        UserWithRooms: components["schemas"]["User"] & ({
             rooms?: components["schemas"]["UserRoom"][];
         } & {
             [key: string]: unknown;
-        };
-        UserRoom: {
-            _id: string;
-            rid: string;
-            name?: string;
-            t?: string;
-            unread?: number;
-            roles?: string[];
-        } & {
-            [key: string]: unknown;
-        };
+        });
+        /** @description One page of `users.list`. */
         UserListResponse: {
             users: components["schemas"]["User"][];
-            /** @description Users in this page. */
+            /** @description How many users this response carries (not how many were asked for). */
             count: number;
             offset: number;
-            /** @description All matching users. */
+            /** @description How many users match, across every page. */
             total: number;
             /** @constant */
             success: true;
         };
         UserInfoResponse: {
+            user: components["schemas"]["UserWithRooms"];
+            /** @constant */
+            success: true;
+        };
+        /** @description The answer of `users.create` and `users.update`. */
+        UserResponse: {
             user: components["schemas"]["User"];
             /** @constant */
             success: true;
         };
+        /**
+         * @description Body of `users.create` (rest-typings `UserCreateParamsPOST`; unknown properties are
+         *     rejected).
+         *
+         *     **Doc bug:** the rest-typings TypeScript type declares `fields` as required and adds
+         *     `settings`; the validating schema does neither. We follow the schema.
+         */
         UserCreateRequest: {
             email: string;
             name: string;
@@ -324,7 +438,9 @@ export interface components {
             bio?: string;
             nickname?: string;
             statusText?: string;
+            /** @description Role ids (default `[user]`). */
             roles?: string[];
+            /** @description Server default true. */
             joinDefaultChannels?: boolean;
             requirePasswordChange?: boolean;
             setRandomPassword?: boolean;
@@ -333,41 +449,54 @@ export interface components {
             customFields?: {
                 [key: string]: unknown;
             };
+            /**
+             * @deprecated
+             * @description Deprecated JSON projection of the returned user.
+             */
+            fields?: string;
+            freeSwitchExtension?: string;
+        };
+        /** @description The fields to change (rest-typings `UsersUpdateParamsPOST.data`; unknown properties are rejected). */
+        UserUpdateData: {
+            email?: string;
+            name?: string;
+            password?: string;
+            username?: string;
+            active?: boolean;
+            bio?: string;
+            nickname?: string;
+            statusText?: string;
+            roles?: string[];
+            requirePasswordChange?: boolean;
+            setRandomPassword?: boolean;
+            sendWelcomeEmail?: boolean;
+            verified?: boolean;
+            customFields?: {
+                [key: string]: unknown;
+            };
+            status?: string;
             freeSwitchExtension?: string;
         };
         UserUpdateRequest: {
             userId: string;
-            data: {
-                email?: string;
-                name?: string;
-                password?: string;
-                username?: string;
-                active?: boolean;
-                bio?: string;
-                nickname?: string;
-                statusText?: string;
-                roles?: string[];
-                requirePasswordChange?: boolean;
-                setRandomPassword?: boolean;
-                sendWelcomeEmail?: boolean;
-                verified?: boolean;
-                customFields?: {
-                    [key: string]: unknown;
-                };
-                status?: string;
-                freeSwitchExtension?: string;
-            };
+            data: components["schemas"]["UserUpdateData"];
+            /** @description Proceed even when the change (deactivation) leaves rooms without an owner. */
             confirmRelinquish?: boolean;
         };
-        /** @description `userId` or `username` (newer servers also accept `user`). */
+        /** @description Exactly one of `userId`, `username` or `user` (a username; newest servers) names the user. */
         UserDeleteRequest: {
             userId?: string;
             username?: string;
+            /** @description Username (newest servers). */
+            user?: string;
             /** @description Delete even when the user is the last owner of rooms (server default false). */
             confirmRelinquish?: boolean;
         };
         UserDeleteResponse: {
-            deletedRooms?: unknown[];
+            /** @description Rooms deleted with the user (room ids on the newest servers; objects per the official docs). Absent on some releases. */
+            deletedRooms?: (string | {
+                [key: string]: unknown;
+            })[];
             /** @constant */
             success: true;
         };
@@ -384,19 +513,29 @@ export interface components {
             /** @constant */
             success: true;
         };
+        /** @description At least one of `status` and `message`. `userId`/`username`/`user` target another user. */
         UserSetStatusRequest: {
             /** @enum {string} */
             status?: "online" | "away" | "offline" | "busy";
             message?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Server 8.6.0+. When the status expires.
+             */
             expiresAt?: string;
             userId?: string;
             username?: string;
+            /** @description Username. */
+            user?: string;
         };
         PresenceResponse: {
             presence: components["schemas"]["UserStatus"];
+            /** @description Only for oneself. */
             connectionStatus?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Only for oneself.
+             */
             lastLogin?: string;
             /** @constant */
             success: true;
@@ -404,6 +543,7 @@ export interface components {
         StatusResponse: {
             _id: string;
             status: components["schemas"]["UserStatus"];
+            /** @description Only for oneself. */
             connectionStatus?: string;
             /** @enum {string} */
             statusSource?: "internal" | "manual" | "external";
@@ -412,21 +552,25 @@ export interface components {
             /** @constant */
             success: true;
         };
+        /** @description One entry of `users.presence`. */
+        UserPresence: {
+            _id: string;
+            username?: string;
+            name?: string;
+            status?: components["schemas"]["UserStatus"];
+            utcOffset?: number;
+            statusText?: string;
+            /** @enum {string} */
+            statusSource?: "internal" | "manual" | "external";
+            /** Format: date-time */
+            statusExpiresAt?: string;
+            avatarETag?: string;
+        } & {
+            [key: string]: unknown;
+        };
         PresenceListResponse: {
-            users: ({
-                _id: string;
-                username?: string;
-                name?: string;
-                status?: components["schemas"]["UserStatus"];
-                utcOffset?: number;
-                statusText?: string;
-                statusSource?: string;
-                /** Format: date-time */
-                statusExpiresAt?: string;
-                avatarETag?: string;
-            } & {
-                [key: string]: unknown;
-            })[];
+            users: components["schemas"]["UserPresence"][];
+            /** @description Whether `users` is the complete list (true without `from`, and when presence broadcast is disabled). */
             full: boolean;
             /** @constant */
             success: true;
@@ -435,7 +579,11 @@ export interface components {
             /** @constant */
             success: true;
         };
-        /** @description The failure envelope. `error` often reads "<reason> [<errorType>]". */
+        /**
+         * @description The failure envelope (rest-typings `BadRequestErrorResponse`), used for 400, 403 and 429.
+         *     `error` often reads `"<reason> [<errorType>]"`; `errorType` and `details` come from a
+         *     thrown `Meteor.Error`; `stack` only in `TEST_MODE`.
+         */
         ErrorResponse: {
             /** @constant */
             success: false;
@@ -444,49 +592,66 @@ export interface components {
             details?: string | {
                 [key: string]: unknown;
             } | unknown[];
-            /** @description Only when the server runs in TEST_MODE. */
             stack?: string;
         };
-        /** @description Both 401 variants: `success` and `error` are absent from the legacy body. */
-        Unauthorized: {
+        /**
+         * @description A 401 body: either the current merged body or the legacy Restivus body (see the two
+         *     variants). Exactly one matches any body.
+         */
+        ErrorUnauthorized: components["schemas"]["ErrorUnauthorizedCurrent"] | components["schemas"]["ErrorUnauthorizedLegacy"];
+        /**
+         * @description 401 body of 7.x and 8.x servers, e.g. `{"success":false,"error":"You must be logged in to
+         *     do this.","status":"error","message":"You must be logged in to do this."}`. Schema per
+         *     rest-typings `validateUnauthorizedErrorResponse` (`success` required, the rest optional).
+         *
+         *     **Unverified:** that every 7.x/8.x release sends exactly this (taken from the typings and
+         *     the authentication middleware; no captured payload).
+         */
+        ErrorUnauthorizedCurrent: {
             /** @constant */
-            success?: false;
+            success: false;
             /** @constant */
             status?: "error";
             message?: string;
             error?: string;
             errorType?: string;
         };
+        /**
+         * @description The legacy 401 body `{"status":"error","message":"You must be logged in to do this."}`,
+         *     without `success`, as shown by the official OpenAPI file and the archived docs.
+         */
+        ErrorUnauthorizedLegacy: {
+            /** @constant */
+            status: "error";
+            message: string;
+        };
     };
     responses: {
         /**
-         * @description Invalid parameters (`invalid-params`), an invalid sort, a missing permission reported as
-         *     a failure (`error-action-not-allowed`), an unknown user, or any other thrown error.
-         */
-        BadRequest: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
-        };
-        /**
-         * @description Not logged in: the header pair is missing or wrong.
+         * @description Not logged in: the `X-User-Id`/`X-Auth-Token` pair is missing or wrong. The body has two
+         *     documented variants, modelled as `ErrorUnauthorized` (a `oneOf`):
+         *     `ErrorUnauthorizedCurrent` — what 7.x and 8.x servers send (`{success: false, error,
+         *     status, message}`, the `unauthorized()` body with the legacy fields merged in) — and
+         *     `ErrorUnauthorizedLegacy` — the older Restivus body `{status, message}` without `success`,
+         *     which the official OpenAPI file and the archived docs show. Because the legacy body has no
+         *     `success`, clients must not rely on `success` being present in a 401.
          *
-         *     **Doc bug:** the official spec and old docs show only the legacy Restivus body
-         *     `{status, message}`; 7.x and 8.x servers send `{success: false, error, status, message}`.
-         *     Both are modelled; clients must accept either.
+         *     **Doc bug:** the docs show only the legacy `{status, message}` body; current servers add
+         *     `success: false` and `error`.
          */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Unauthorized"];
+                "application/json": components["schemas"]["ErrorUnauthorized"];
             };
         };
-        /** @description The caller lacks a permission the route requires. */
+        /**
+         * @description The caller lacks a permission the route requires (`permissionsRequired`), or the handler
+         *     refused with a bare `forbidden()`. While `applyBreakingChanges` is off (all 8.x per the
+         *     newest code) the bare refusal reads `unauthorized`; from 9.0 it reads `forbidden`.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -495,7 +660,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
         };
-        /** @description Rate limit exceeded. Wait until `X-RateLimit-Reset` (epoch ms); no `Retry-After` is sent. */
+        /** @description Rate limit exceeded for this route and client IP. Wait until `X-RateLimit-Reset` (epoch ms); no `Retry-After` is sent. */
         TooManyRequests: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -510,23 +675,40 @@ export interface components {
     };
     parameters: {
         /**
-         * @description The user's id (omit both this and `username` for oneself).
+         * @description The user's id. Omit `userId`, `username` and `user` for oneself.
          * @example aobEdbYhXfu5hkeqG
          */
         UserIdQuery: string;
         /**
-         * @description The user's username.
+         * @description The user's username (case-insensitive). Used when `userId` is absent.
          * @example ada.lovelace
          */
         UsernameQuery: string;
+        /**
+         * @description Older alias of `username` (looked up as a username, case-insensitive). Used when `userId` and `username` are absent.
+         * @example ada.lovelace
+         */
+        UserQuery: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Calls allowed in the current window (absent for callers who bypass the limiter). */
+        /**
+         * @description Calls allowed per window on this route (default 10; 5 for `users.setStatus`).
+         *
+         *     **Unverified:** absent for callers with `api-bypass-rate-limit` (admin, bot, app by
+         *     default) and when the limiter is off.
+         * @example 10
+         */
         "X-RateLimit-Limit": number;
-        /** @description Calls left in the current window. */
+        /**
+         * @description Calls left in the current window.
+         * @example 9
+         */
         "X-RateLimit-Remaining": number;
-        /** @description When the window resets, in epoch **milliseconds**. */
+        /**
+         * @description When the current window resets, in UTC epoch **milliseconds** (not seconds).
+         * @example 1717243260000
+         */
         "X-RateLimit-Reset": number;
     };
     pathItems: never;
@@ -537,35 +719,47 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description Users per page. Default 50 (`API_Default_Count`); values above the server limit (default 100) are clamped silently; `0` means everything.
+                 * @description Page size. Default 50 (`API_Default_Count`). Values above `API_Upper_Count_Limit`
+                 *     (default 100) are clamped silently to that limit, without an error. `0` means
+                 *     everything when `API_Allow_Infinite_Count` is on (default true), else the default count.
+                 *     Strings are coerced (`"50"` works).
                  * @example 100
                  */
                 count?: number;
                 /**
-                 * @description Number of users to skip.
+                 * @description Number of matching users to skip.
                  * @example 0
                  */
                 offset?: number;
                 /**
-                 * @description A JSON object of field → 1 (ascending) or -1 (descending). Default `{"username":1}`. Anything else is a 400 `error-invalid-sort`.
-                 * @example {"createdAt":-1}
+                 * @description A JSON object string mapping field names to `1` (ascending) or `-1` (descending),
+                 *     e.g. `{"username":1}`, `{"createdAt":-1}`, `{"status":1}` (also sorts by `active`),
+                 *     `{"name":1}` (also sorts by `nameInsensitive`). Default `{"username":1}`. Anything
+                 *     that is not such an object gives 400 `error-invalid-sort`.
                  */
                 sort?: string;
                 /**
-                 * @description Exact, case-insensitive match on an email address (server 8.4.0+). Needs `view-full-other-user-info`.
-                 * @example ada@example.com
+                 * @description Server 8.4.0+. Exact, case-insensitive match on `emails.address`. Needs
+                 *     `view-full-other-user-info` (403 otherwise).
+                 * @example ada.lovelace@example.com
                  */
                 email?: string;
                 /**
                  * @deprecated
-                 * @description Deprecated EJSON filter. Ignored since 7.0 unless the server sets `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`; removal planned for 9.0.
-                 * @example {"active":true}
+                 * @description Deprecated (since 5.0/6.3, removal planned for 9.0). An EJSON MongoDB filter, e.g.
+                 *     `{"customFields.clearance":"High"}`. **Ignored since 7.0** unless the server runs with
+                 *     the environment variable `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`; even then
+                 *     only `$or`, `$and` and `$regex` on projected fields are allowed (400
+                 *     `error-invalid-query` otherwise).
+                 * @example {"customFields.clearance":"High"}
                  */
                 query?: string;
                 /**
                  * @deprecated
-                 * @description Deprecated JSON projection. Ignored since 7.0 unless the server sets `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`; removal planned for 9.0.
-                 * @example {"username":1}
+                 * @description Deprecated (removal planned for 9.0). A JSON projection `{field: 1|0}`, e.g.
+                 *     `{"customFields":1}`. **Ignored since 7.0** unless the server runs with the environment
+                 *     variable `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`.
+                 * @example {"customFields":1}
                  */
                 fields?: string;
             };
@@ -587,7 +781,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserListResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid parameters, sort or query. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -596,21 +798,44 @@ export interface operations {
     "users.info": {
         parameters: {
             query?: {
-                /** @example aobEdbYhXfu5hkeqG */
+                /**
+                 * @description The user's id. Send exactly one of `userId`, `username`, `importId`, `email`, `freeSwitchExtension`.
+                 * @example aobEdbYhXfu5hkeqG
+                 */
                 userId?: string;
-                /** @example ada.lovelace */
+                /**
+                 * @description The user's username. Send exactly one of `userId`, `username`, `importId`, `email`, `freeSwitchExtension`.
+                 * @example ada.lovelace
+                 */
                 username?: string;
-                /** @example legacy-42 */
+                /**
+                 * @description An import id of the user. Needs `view-full-other-user-info` (unless oneself). Exactly one lookup parameter.
+                 * @example legacy-42
+                 */
                 importId?: string;
-                /** @example ada.lovelace@example.com */
+                /**
+                 * @description Server 8.4.0+. The user's email address. Needs `view-full-other-user-info` (unless oneself). Exactly one lookup parameter.
+                 * @example ada.lovelace@example.com
+                 */
                 email?: string;
-                /** @example 2001 */
+                /**
+                 * @description Server 8.5.0+. The user's FreeSwitch (VoIP) extension. Exactly one lookup parameter.
+                 * @example 2001
+                 */
                 freeSwitchExtension?: string;
                 /**
-                 * @description 'true' adds `user.rooms`.
+                 * @description `true` adds `user.rooms`; any other value (or none) leaves it out.
                  * @example true
                  */
                 includeUserRooms?: "true" | "false";
+                /**
+                 * @deprecated
+                 * @description Deprecated JSON projection. The official docs say it is no longer supported since 7.0;
+                 *     the server still accepts the parameter (rest-typings schema) but ignores it unless
+                 *     `ALLOW_UNSAFE_QUERY_AND_FIELDS_API_PARAMS=true`.
+                 * @example {"username":1}
+                 */
+                fields?: string;
             };
             header?: never;
             path?: never;
@@ -630,7 +855,15 @@ export interface operations {
                     "application/json": components["schemas"]["UserInfoResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid lookup parameters or unknown user. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -651,13 +884,24 @@ export interface operations {
             /** @description The created user. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserInfoResponse"];
+                    "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid body, not allowed, or rejected by validation. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -667,12 +911,12 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description Two-factor code, when 2FA is enabled.
+                 * @description Two-factor code (TOTP code, emailed code or the password), needed only when 2FA is enabled for the caller.
                  * @example 123456
                  */
                 "x-2fa-code"?: string;
                 /**
-                 * @description Two-factor method of the code.
+                 * @description How `x-2fa-code` was obtained.
                  * @example totp
                  */
                 "x-2fa-method"?: "totp" | "email" | "password";
@@ -689,13 +933,24 @@ export interface operations {
             /** @description The updated user. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserInfoResponse"];
+                    "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid body, not allowed, unknown user or 2FA needed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -716,13 +971,24 @@ export interface operations {
             /** @description Deleted. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserDeleteResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description No user given, or the user does not exist. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -744,13 +1010,24 @@ export interface operations {
             /** @description The new state. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserSetActiveStatusResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid body or unknown user. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -760,15 +1037,20 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The user's id (omit both this and `username` for oneself).
+                 * @description The user's id. Omit `userId`, `username` and `user` for oneself.
                  * @example aobEdbYhXfu5hkeqG
                  */
                 userId?: components["parameters"]["UserIdQuery"];
                 /**
-                 * @description The user's username.
+                 * @description The user's username (case-insensitive). Used when `userId` is absent.
                  * @example ada.lovelace
                  */
                 username?: components["parameters"]["UsernameQuery"];
+                /**
+                 * @description Older alias of `username` (looked up as a username, case-insensitive). Used when `userId` and `username` are absent.
+                 * @example ada.lovelace
+                 */
+                user?: components["parameters"]["UserQuery"];
             };
             header?: never;
             path?: never;
@@ -779,13 +1061,24 @@ export interface operations {
             /** @description The presence. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PresenceResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Unknown user or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -806,13 +1099,24 @@ export interface operations {
             /** @description Done. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuccessResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Not allowed by settings, invalid date, or invalid body. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -822,15 +1126,20 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description The user's id (omit both this and `username` for oneself).
+                 * @description The user's id. Omit `userId`, `username` and `user` for oneself.
                  * @example aobEdbYhXfu5hkeqG
                  */
                 userId?: components["parameters"]["UserIdQuery"];
                 /**
-                 * @description The user's username.
+                 * @description The user's username (case-insensitive). Used when `userId` is absent.
                  * @example ada.lovelace
                  */
                 username?: components["parameters"]["UsernameQuery"];
+                /**
+                 * @description Older alias of `username` (looked up as a username, case-insensitive). Used when `userId` and `username` are absent.
+                 * @example ada.lovelace
+                 */
+                user?: components["parameters"]["UserQuery"];
             };
             header?: never;
             path?: never;
@@ -841,13 +1150,24 @@ export interface operations {
             /** @description The status. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StatusResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Unknown user or invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -861,10 +1181,13 @@ export interface operations {
                  */
                 from?: string;
                 /**
-                 * @description Comma-separated user ids.
-                 * @example aobEdbYhXfu5hkeqG,BsNr28znDkG8aeo7W
+                 * @description User ids, as a repeated parameter (`ids=a&ids=b`); one comma-separated value (`ids=a,b`) is also accepted.
+                 * @example [
+                 *       "aobEdbYhXfu5hkeqG",
+                 *       "BsNr28znDkG8aeo7W"
+                 *     ]
                  */
-                ids?: string;
+                ids?: string[];
             };
             header?: never;
             path?: never;
@@ -875,13 +1198,24 @@ export interface operations {
             /** @description Presences. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PresenceListResponse"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description Invalid parameters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
         };
