@@ -148,6 +148,7 @@ export function createApiClient<Paths extends {}>(
   const raw: Client<Paths> = createClient<Paths>({
     baseUrl: url,
     fetch: transport,
+    redirect: 'manual', // the transport decides which redirects are followed
     ...(options.headers ? { headers: options.headers } : {}),
   });
   raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) }, ...middleware);

@@ -24,6 +24,7 @@ export {
   paginate,
 } from './paginate.js';
 export { REDACTED, Redactor } from './redact.js';
+export { linkSignals } from './signal.js';
 export {
   createTransport,
   parseRetryAfter,

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { linkSignals } from './signal.js';
 
 /**
  * The pagination primitive every provider's `iterateUsers` is built on. A provider describes its
@@ -51,7 +52,17 @@ export async function* paginate<Cursor, Page, Item>(
   options: PaginateOptions = {},
 ): AsyncGenerator<Item, void, undefined> {
   const controller = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+  const link = linkSignals([options.signal, controller.signal]);
+  const signal = link.signal;
+  // Each page gets its own signal, detached when the page is in, so no listener piles up on `signal`.
+  const fetchPage = async (cursor: Cursor): Promise<Page> => {
+    const page = linkSignals([signal]);
+    try {
+      return await scheme.fetchPage(cursor, page.signal);
+    } finally {
+      page.dispose();
+    }
+  };
   const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   // A shifted item reappears on a neighbouring page: remember the ids of the last pages only.
@@ -85,7 +96,7 @@ export async function* paginate<Cursor, Page, Item>(
 
   try {
     let cursor: Cursor | undefined = scheme.first;
-    const firstPage = await scheme.fetchPage(cursor, signal);
+    const firstPage = await fetchPage(cursor);
     let items = accept(firstPage, cursor);
     const planned = concurrency > 1 ? scheme.plan?.(firstPage, cursor, items) : undefined;
 
@@ -95,7 +106,7 @@ export async function* paginate<Cursor, Page, Item>(
       let nextIndex = 0;
       const fill = () => {
         while (ahead.length < concurrency && nextIndex < planned.length) {
-          const p = scheme.fetchPage(planned[nextIndex++] as Cursor, signal);
+          const p = fetchPage(planned[nextIndex++] as Cursor);
           p.catch(() => {}); // observed when its turn comes
           ahead.push(p);
         }
@@ -132,7 +143,7 @@ export async function* paginate<Cursor, Page, Item>(
         }
         cursor = scheme.next(page, cursor as Cursor, items);
         if (cursor === undefined || yielded >= maxItems) break;
-        page = await scheme.fetchPage(cursor, signal);
+        page = await fetchPage(cursor);
         items = accept(page, cursor);
       }
     }
@@ -150,6 +161,7 @@ export async function* paginate<Cursor, Page, Item>(
     throw annotate(error);
   } finally {
     controller.abort(); // cancels any page still being fetched ahead after an early break
+    link.dispose();
   }
 
   function fresh(item: Item): boolean {

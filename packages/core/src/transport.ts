@@ -1,3 +1,5 @@
+import { linkSignals } from './signal.js';
+
 /**
  * The retrying fetch that sits *under* openapi-fetch (middleware cannot resend a request,
  * openapi-fetch #2075). It owns everything that happens between "a Request is ready" and "a fully
@@ -94,15 +96,14 @@ export function createTransport(options: TransportOptions = {}): (input: Request
   const emit = options.onEvent;
 
   return async function rosterkitFetch(request: Request): Promise<Response> {
-    const signals: AbortSignal[] = [request.signal];
-    if (options.signal) signals.push(options.signal);
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-    if (timeout) signals.push(timeout);
-    const signal = signals.length === 1 ? request.signal : AbortSignal.any(signals);
-    const stopped = (attempts: number): TransportFailure =>
+    const linked =
+      options.signal || timeout ? linkSignals([request.signal, options.signal, timeout]) : undefined;
+    const signal = linked?.signal ?? request.signal;
+    const stopped = (made: number): TransportFailure =>
       timeout?.aborted
-        ? new TransportFailure('timeout', `timed out after ${options.timeoutMs} ms`, attempts)
-        : new TransportFailure('aborted', 'the request was aborted', attempts);
+        ? new TransportFailure('timeout', `timed out after ${options.timeoutMs} ms`, made)
+        : new TransportFailure('aborted', 'the request was aborted', made);
 
     const retryable = methods.has(request.method) && maxAttempts > 1;
     // Buffer the body once so every attempt (and redirect) can resend it.
@@ -112,104 +113,126 @@ export function createTransport(options: TransportOptions = {}): (input: Request
     let attempt = 0;
     let redirects = 0;
 
-    for (;;) {
-      attempt++;
-      if (signal.aborted) throw stopped(attempt - 1);
-      let response: Response;
-      try {
-        response = await baseFetch(
-          new Request(url, {
-            method,
-            headers: request.headers,
-            body: method === 'GET' || method === 'HEAD' ? undefined : body,
-            signal,
-            redirect: 'manual',
-          }),
-        );
-      } catch (error) {
-        if (signal.aborted) throw stopped(attempt);
-        if (retryable && attempt < maxAttempts) {
-          await wait(backoff(attempt), 'network error', undefined);
-          continue;
-        }
-        throw new TransportFailure('network', describe(error), attempt, { cause: error });
-      }
+    try {
+      return await attempts();
+    } finally {
+      linked?.dispose();
+    }
 
-      // Redirects: same origin is followed; another origin only when the provider allows it.
-      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-        const location = response.headers.get('location');
-        if (response.type === 'opaqueredirect' || !location) {
-          throw new TransportFailure(
-            'redirect',
-            `redirect (${response.status}) without a readable Location`,
-            attempt,
+    async function attempts(): Promise<Response> {
+      for (;;) {
+        attempt++;
+        if (signal.aborted) throw stopped(attempt - 1);
+        let response: Response;
+        try {
+          // The first attempt of a body-less request that already has our signal and redirect mode
+          // goes out as it is; everything else is rebuilt (bodies are replayed from the buffer).
+          const reuse =
+            attempt === 1 &&
+            redirects === 0 &&
+            body === undefined &&
+            signal === request.signal &&
+            request.redirect === 'manual';
+          response = await baseFetch(
+            reuse
+              ? request
+              : new Request(url, {
+                  method,
+                  headers: request.headers,
+                  body: method === 'GET' || method === 'HEAD' ? undefined : body,
+                  signal,
+                  redirect: 'manual',
+                }),
           );
+        } catch (error) {
+          if (signal.aborted) throw stopped(attempt);
+          if (retryable && attempt < maxAttempts) {
+            await wait(backoff(attempt), 'network error', undefined);
+            continue;
+          }
+          throw new TransportFailure('network', describe(error), attempt, { cause: error });
         }
-        const from = new URL(url);
-        const to = new URL(location, from);
-        const sameOrigin = to.origin === from.origin;
-        if (!sameOrigin && !(options.allowRedirect?.(to, from) ?? false)) {
-          await response.body?.cancel();
-          throw new TransportFailure(
-            'redirect',
-            `refused a redirect from ${from.origin} to ${to.origin}: credentials are never sent to another origin`,
-            attempt,
-          );
-        }
-        if (from.protocol === 'https:' && to.protocol !== 'https:') {
-          await response.body?.cancel();
-          throw new TransportFailure('redirect', `refused a redirect from https to ${to.protocol}`, attempt);
-        }
-        if (++redirects > MAX_REDIRECTS)
-          throw new TransportFailure('redirect', 'too many redirects', attempt);
-        await response.body?.cancel();
-        emit?.({ type: 'redirect', from: from.href, to: to.href });
-        if (
-          response.status === 303 ||
-          ((response.status === 301 || response.status === 302) && method === 'POST')
-        ) {
-          method = 'GET';
-        }
-        url = to.href;
-        attempt--;
-        continue;
-      }
 
-      if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
-        const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
-        if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
+        // Redirects: same origin is followed; another origin only when the provider allows it.
+        if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+          const location = response.headers.get('location');
+          if (response.type === 'opaqueredirect' || !location) {
+            throw new TransportFailure(
+              'redirect',
+              `redirect (${response.status}) without a readable Location`,
+              attempt,
+            );
+          }
+          const from = new URL(url);
+          const to = new URL(location, from);
+          const sameOrigin = to.origin === from.origin;
+          if (!sameOrigin && !(options.allowRedirect?.(to, from) ?? false)) {
+            await response.body?.cancel();
+            throw new TransportFailure(
+              'redirect',
+              `refused a redirect from ${from.origin} to ${to.origin}: credentials are never sent to another origin`,
+              attempt,
+            );
+          }
+          if (from.protocol === 'https:' && to.protocol !== 'https:') {
+            await response.body?.cancel();
+            throw new TransportFailure(
+              'redirect',
+              `refused a redirect from https to ${to.protocol}`,
+              attempt,
+            );
+          }
+          if (++redirects > MAX_REDIRECTS)
+            throw new TransportFailure('redirect', 'too many redirects', attempt);
           await response.body?.cancel();
-          const isRateLimit = response.status === 429 || serverDelay !== undefined;
-          const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
-          await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
+          emit?.({ type: 'redirect', from: from.href, to: to.href });
+          if (
+            response.status === 303 ||
+            ((response.status === 301 || response.status === 302) && method === 'POST')
+          ) {
+            method = 'GET';
+          }
+          url = to.href;
+          attempt--;
           continue;
         }
-      }
 
-      // Read the whole body here, so a connection reset mid-body is retried like any network error.
-      let buffered: ArrayBuffer | null;
-      try {
-        buffered = NULL_BODY_STATUSES.has(response.status)
-          ? null
-          : await readBody(response, maxBytes, attempt);
-      } catch (error) {
-        if (error instanceof TransportFailure) throw error;
-        if (signal.aborted) throw stopped(attempt);
-        if (retryable && attempt < maxAttempts) {
-          await wait(backoff(attempt), 'body interrupted', response.status);
-          continue;
+        if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+          const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
+          if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
+            await response.body?.cancel();
+            const isRateLimit = response.status === 429 || serverDelay !== undefined;
+            const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+            await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
+            continue;
+          }
         }
-        throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
-          cause: error,
+
+        // Read the whole body here, so a connection reset mid-body is retried like any network error.
+        let buffered: ArrayBuffer | null;
+        try {
+          buffered = NULL_BODY_STATUSES.has(response.status)
+            ? null
+            : await readBody(response, maxBytes, attempt);
+        } catch (error) {
+          if (error instanceof TransportFailure) throw error;
+          if (signal.aborted) throw stopped(attempt);
+          if (retryable && attempt < maxAttempts) {
+            await wait(backoff(attempt), 'body interrupted', response.status);
+            continue;
+          }
+          throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
+            cause: error,
+          });
+        }
+        const result = new Response(buffered, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
         });
+        responseMeta.set(result, { attempts: attempt });
+        return result;
       }
-      const result = new Response(buffered, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
-      responseMeta.set(result, { attempts: attempt });
-      return result;
     }
 
     function backoff(attemptNo: number): number {
