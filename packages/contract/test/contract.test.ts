@@ -90,7 +90,7 @@ const exercises: Record<SandboxProviderId, () => Promise<Exchange[]>> = {
     await quiet(rc.POST('/api/v1/users.setStatus', { body: {} }));
     await quiet(rc.GET('/api/v1/users.getStatus', { params: { query: { userId: id } } }));
     await quiet(rc.GET('/api/v1/users.getStatus'));
-    await quiet(rc.GET('/api/v1/users.presence', { params: { query: { ids: id } } }));
+    await quiet(rc.GET('/api/v1/users.presence', { params: { query: { ids: [id] } } }));
     await quiet(rc.POST('/api/v1/users.delete', { body: { userId: created.data.user._id } }));
     await quiet(rc.POST('/api/v1/users.delete', { body: {} }));
     await quiet(regular.POST('/api/v1/users.delete', { body: { userId: id } }));
