@@ -33,6 +33,7 @@ export function thena(options: ModuleOptions): SandboxModule {
     ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
     : undefined;
   const users = new Map<string, Doc>();
+  const sortedBy = new Map<string, Doc[]>();
   const me: Doc = {
     id: 'UAPPBOT0001',
     name: 'rosterkit app',
@@ -190,7 +191,21 @@ export function thena(options: ModuleOptions): SandboxModule {
     if (Number.isNaN(perPage) || perPage < 1 || perPage > 250)
       return nestError(400, ['per_page must be between 1 and 250'], 'Bad Request');
     const fields = queryBy === '*' ? ['name', 'email', 'uid'] : queryBy.split(',').map((f) => f.trim());
-    let list = [...users.values()].filter(
+    const [sortField = 'id', dir = 'asc'] = (req.query.get('sort_by') ?? 'id:asc').split(':');
+    // Sorted once per sort order (users only change through team membership, which does not reorder them).
+    let ordered = sortedBy.get(`${sortField}:${dir}`);
+    if (!ordered) {
+      ordered = [...users.values()].sort(
+        (a, b) =>
+          (String(a[sortField]) < String(b[sortField])
+            ? -1
+            : String(a[sortField]) > String(b[sortField])
+              ? 1
+              : 0) * (dir === 'desc' ? -1 : 1),
+      );
+      sortedBy.set(`${sortField}:${dir}`, ordered);
+    }
+    let list = ordered.filter(
       (u) =>
         q === '*' ||
         fields.some((f) =>
@@ -206,15 +221,6 @@ export function thena(options: ModuleOptions): SandboxModule {
       const field = m[1] === 'userEmail' ? 'email' : (m[1] as string);
       list = list.filter((u) => String(u[field]) === m[2]);
     }
-    const [sortField = 'id', dir = 'asc'] = (req.query.get('sort_by') ?? 'id:asc').split(':');
-    list.sort(
-      (a, b) =>
-        (String(a[sortField]) < String(b[sortField])
-          ? -1
-          : String(a[sortField]) > String(b[sortField])
-            ? 1
-            : 0) * (dir === 'desc' ? -1 : 1),
-    );
     const hits = list.slice((page - 1) * perPage, page * perPage).map((document) => ({ document }));
     return json(200, {
       result: {
