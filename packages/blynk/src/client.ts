@@ -10,7 +10,7 @@ import {
   paginate,
   requireHeaderValue,
 } from '@rosterkit/core';
-import { decodeBlynkError } from './errors.js';
+import { decodeBlynkError, isBlynkErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
 import type { components, paths } from './generated/schema.js';
 
@@ -69,6 +69,11 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
     id: 'blynk',
     operations,
     decodeError: decodeBlynkError,
+    isErrorBody: isBlynkErrorBody,
+    // A client-credentials token request can be repeated safely; a (single-use) refresh cannot.
+    isIdempotent: (request) =>
+      request.method === 'POST' &&
+      new URL(request.url).searchParams.get('grant_type') === 'client_credentials',
     allowRedirect: (to) =>
       to.protocol === 'https:'
         ? isBlynkHost(to.hostname) || extraHosts.has(to.hostname)

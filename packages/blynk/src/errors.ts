@@ -21,3 +21,10 @@ export function decodeBlynkError(body: unknown): { code?: string; message?: stri
   }
   return typeof b['message'] === 'string' ? { message: b['message'] } : {};
 }
+
+/** An error inside a 2xx body: Blynk's `{error: {message}}` or the OAuth `{error: "…"}`. */
+export function isBlynkErrorBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  const error = (body as Record<string, unknown>)['error'];
+  return typeof error === 'string' || (error !== null && typeof error === 'object');
+}

@@ -7,6 +7,6 @@ export {
   createBlynkClient,
   isBlynkHost,
 } from './client.js';
-export { decodeBlynkError } from './errors.js';
+export { decodeBlynkError, isBlynkErrorBody } from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
 export type { components, paths } from './generated/schema.js';

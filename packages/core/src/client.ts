@@ -48,6 +48,10 @@ export interface ProviderDefinition {
   rateLimitReset?: RateLimitReset;
   /** Cross-origin redirects that may be followed with credentials (e.g. Blynk's regional hosts). */
   allowRedirect?: (to: URL, from: URL) => boolean;
+  /** Recognises the provider's error envelope in a 2xx body, which is then an error, not data. */
+  isErrorBody?: (body: unknown) => boolean;
+  /** Requests safe to repeat although their method is not (a search by POST, a token request). */
+  isIdempotent?: (request: Request) => boolean;
   /** Response header carrying a request id, if the provider sends one. */
   requestIdHeader?: string;
 }
@@ -143,6 +147,8 @@ export function createApiClient<Paths extends {}>(
     ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     ...(provider.rateLimitReset ? { rateLimitReset: provider.rateLimitReset } : {}),
     ...(provider.allowRedirect ? { allowRedirect: provider.allowRedirect } : {}),
+    ...(provider.isIdempotent ? { isIdempotent: provider.isIdempotent } : {}),
+    json: provider.isErrorBody ? { isErrorBody: provider.isErrorBody } : {},
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   });
   const raw: Client<Paths> = createClient<Paths>({
@@ -166,21 +172,29 @@ export function createApiClient<Paths extends {}>(
     refreshed = false,
   ): Promise<unknown> {
     const operation = operationOf(method, path);
-    let result: { data?: unknown; error?: unknown; response: Response };
+    let err: ApiError;
     try {
       // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-      result = await (raw[method] as any)(path, init);
+      const result = await (raw[method] as any)(path, init);
+      if (result.response.ok) return result;
+      err = httpError(operation, result.response, result.error);
     } catch (error) {
-      throw toApiError(error, operation);
+      err = toApiError(error, operation);
     }
-    const { response } = result;
-    if (response.ok) return result;
-    const decoded = safeDecode(provider, result.error, response.status);
+    if (!refreshed && auth.refresh && auth.isExpired?.(err)) {
+      await auth.refresh();
+      return call(method, path, init, true);
+    }
+    throw err;
+  }
+
+  function httpError(operation: string, response: Response, body: unknown): ApiError {
+    const decoded = safeDecode(provider, body, response.status);
     const retryAfterMs =
       response.status === 429 || response.status === 503
         ? serverRequestedDelay(response, provider.rateLimitReset)
         : undefined;
-    const err = makeError({
+    return makeError({
       operation,
       kind: 'http',
       status: response.status,
@@ -192,23 +206,22 @@ export function createApiClient<Paths extends {}>(
         : undefined,
       attempts: getResponseMeta(response)?.attempts,
       url: response.url || undefined,
-      body: result.error,
+      body,
     });
-    if (!refreshed && auth.refresh && auth.isExpired?.(err)) {
-      await auth.refresh();
-      return call(method, path, init, true);
-    }
-    throw err;
   }
 
   function toApiError(error: unknown, operation: string): ApiError {
     if (error instanceof ApiError) return error;
     if (error instanceof TransportFailure) {
+      const decoded = error.body === undefined ? {} : safeDecode(provider, error.body, error.status ?? 0);
       return makeError({
         operation,
         kind: error.kind,
-        message: `${provider.id} ${operation}: ${error.message}`,
+        message: `${provider.id} ${operation}: ${error.message}${decoded.message ? `: ${decoded.message}` : ''}`,
         attempts: error.attempts,
+        status: error.status,
+        code: decoded.code,
+        body: error.body,
         cause: error.cause ?? error,
       });
     }

@@ -29,7 +29,7 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
   /** Methods that are retried. Default GET, HEAD, OPTIONS, PUT, DELETE (never POST or PATCH). */
   methods?: readonly string[];
-  /** Statuses that are retried. Default 429, 502, 503, 504. */
+  /** Statuses that are retried. Default 429, 500, 502, 503, 504. */
   statuses?: readonly number[];
 }
 
@@ -50,6 +50,20 @@ export interface TransportOptions {
   rateLimitReset?: RateLimitReset;
   /** Which cross-origin redirects may be followed (credentials included). Default: none. */
   allowRedirect?: (to: URL, from: URL) => boolean;
+  /**
+   * Requests that are safe to repeat although their method is not (a search sent as POST, an
+   * OAuth2 client-credentials token request).
+   */
+  isIdempotent?: (request: Request) => boolean;
+  /**
+   * Parse 2xx bodies as JSON here, once: a body that does not parse (truncated, an HTML page) is
+   * an `invalid-response`, retried like a network error when the request is safe to repeat. The
+   * returned Response's `json()` hands back the parsed value without parsing again.
+   */
+  json?: {
+    /** Recognises the provider's error envelope inside a 2xx body (e.g. `success: false`). */
+    isErrorBody?: (body: unknown) => boolean;
+  };
   onEvent?: (event: TransportEvent) => void;
   /** For tests: randomness for jitter. */
   random?: () => number;
@@ -58,15 +72,34 @@ export interface TransportOptions {
 /** Why the transport gave up without a response; the client turns it into an ApiError. */
 export class TransportFailure extends Error {
   constructor(
-    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect',
+    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect' | 'invalid-response',
     message: string,
     readonly attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; status?: number; body?: unknown },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
+    this.body = options?.body;
     this.name = 'TransportFailure';
   }
+  /** For `invalid-response`: the status and the parsed body (an error envelope), when there was one. */
+  readonly status: number | undefined;
+  readonly body: unknown;
 }
+
+/** A buffered Response whose `json()` returns the value the transport already parsed. */
+class ParsedResponse extends Response {
+  readonly #value: unknown;
+  constructor(body: ArrayBuffer, init: ResponseInit, value: unknown) {
+    super(body, init);
+    this.#value = value;
+  }
+  override json(): Promise<unknown> {
+    return this.bodyUsed ? super.json() : Promise.resolve(this.#value);
+  }
+}
+
+const utf8 = new TextDecoder();
 
 /** Metadata about the call that produced a Response, for error reporting. */
 export interface ResponseMeta {
@@ -78,7 +111,7 @@ export function getResponseMeta(response: Response): ResponseMeta | undefined {
 }
 
 const DEFAULT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
-const DEFAULT_STATUSES = [429, 502, 503, 504];
+const DEFAULT_STATUSES = [429, 500, 502, 503, 504];
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const MAX_REDIRECTS = 5;
 
@@ -105,7 +138,8 @@ export function createTransport(options: TransportOptions = {}): (input: Request
         ? new TransportFailure('timeout', `timed out after ${options.timeoutMs} ms`, made)
         : new TransportFailure('aborted', 'the request was aborted', made);
 
-    const retryable = methods.has(request.method) && maxAttempts > 1;
+    const retryable =
+      maxAttempts > 1 && (methods.has(request.method) || (options.isIdempotent?.(request) ?? false));
     // Buffer the body once so every attempt (and redirect) can resend it.
     const body = request.body === null ? undefined : await request.arrayBuffer();
     let url = request.url;
@@ -225,11 +259,22 @@ export function createTransport(options: TransportOptions = {}): (input: Request
             cause: error,
           });
         }
-        const result = new Response(buffered, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-        });
+        const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+        let result: Response;
+        if (options.json && response.ok && buffered !== null && buffered.byteLength > 0) {
+          const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
+          if ('problem' in parsed) {
+            if (retryable && attempt < maxAttempts) {
+              await wait(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
+              continue;
+            }
+            throw new TransportFailure('invalid-response', parsed.problem, attempt, {
+              status: response.status,
+              body: parsed.body,
+            });
+          }
+          result = new ParsedResponse(buffered, init, parsed.value);
+        } else result = new Response(buffered, init);
         responseMeta.set(result, { attempts: attempt });
         return result;
       }
@@ -285,6 +330,22 @@ export function parseRetryAfter(value: string | null): number | undefined {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** A 2xx body as JSON, or what is wrong with it (not JSON, or the provider's error envelope). */
+function parseJson(
+  buffer: ArrayBuffer,
+  contentType: string | null,
+  isErrorBody: ((body: unknown) => boolean) | undefined,
+): { value: unknown } | { problem: string; body?: unknown } {
+  let value: unknown;
+  try {
+    value = JSON.parse(utf8.decode(buffer));
+  } catch {
+    return { problem: `the response is not JSON (content-type ${contentType ?? 'missing'})` };
+  }
+  if (isErrorBody?.(value)) return { problem: 'a success status carrying an error body', body: value };
+  return { value };
 }
 
 async function readBody(response: Response, maxBytes: number, attempt: number): Promise<ArrayBuffer | null> {

@@ -198,6 +198,88 @@ describe('createTransport', () => {
   });
 });
 
+describe('createTransport with JSON bodies', () => {
+  const isErrorBody = (b: unknown) => (b as { success?: unknown } | null)?.success === false;
+
+  it('retries truncated JSON, an HTML page and an error envelope on GET, and parses the good body once', async () => {
+    const srv = await scriptedServer((_req, res, n) => {
+      if (n === 1) {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '5' });
+        res.end('{"use');
+      } else if (n === 2) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>login</html>');
+      } else if (n === 3) sendJson(res, 200, { success: false, error: 'boom' });
+      else sendJson(res, 200, { success: true, users: [1] });
+    });
+    close = srv.close;
+    const events: TransportEvent[] = [];
+    const fetch = createTransport({
+      retry: { ...fast, maxAttempts: 4 },
+      json: { isErrorBody },
+      onEvent: (e) => events.push(e),
+    });
+    const res = await fetch(new Request(`${srv.url}/x`));
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = (...args: Parameters<typeof parse>) => (parses++, parse(...args));
+    try {
+      expect(await res.json()).toEqual({ success: true, users: [1] });
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(parses).toBe(0);
+    expect(srv.calls).toHaveLength(4);
+    expect(events.map((e) => (e.type === 'retry' ? e.reason : e.type))).toEqual([
+      'invalid response: the response is not JSON (content-type application/json)',
+      'invalid response: the response is not JSON (content-type text/html)',
+      'invalid response: a success status carrying an error body',
+    ]);
+  });
+
+  it('gives up with an invalid-response failure that carries the error envelope', async () => {
+    const srv = await scriptedServer((_req, res) => sendJson(res, 200, { success: false, error: 'no' }));
+    close = srv.close;
+    const err = await createTransport({ retry: { ...fast, maxAttempts: 2 }, json: { isErrorBody } })(
+      new Request(`${srv.url}/x`),
+    ).catch((e) => e);
+    expect(err).toBeInstanceOf(TransportFailure);
+    expect(err).toMatchObject({ kind: 'invalid-response', attempts: 2, status: 200, body: { success: false } });
+  });
+
+  it('never repeats a POST whose answer was unusable, unless the provider declares it idempotent', async () => {
+    const srv = await scriptedServer((_req, res, n) =>
+      n <= 2 ? sendJson(res, 500, {}) : sendJson(res, 200, { ok: true }),
+    );
+    close = srv.close;
+    const plain = createTransport({ retry: fast, json: {} });
+    expect((await plain(new Request(`${srv.url}/create`, { method: 'POST', body: '{}' }))).status).toBe(500);
+    expect(srv.calls).toHaveLength(1);
+    const search = createTransport({
+      retry: fast,
+      json: {},
+      isIdempotent: (r) => r.url.endsWith('/search'),
+    });
+    const res = await search(new Request(`${srv.url}/search`, { method: 'POST', body: '{}' }));
+    expect(res.status).toBe(200);
+    expect(srv.calls.map((c) => c.url)).toEqual(['/create', '/search', '/search']);
+  });
+
+  it('reads deeply nested JSON without a stack overflow', async () => {
+    const depth = 100_000;
+    const srv = await scriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    });
+    close = srv.close;
+    const res = await createTransport({ json: {} })(new Request(`${srv.url}/x`));
+    let value = await res.json();
+    let n = 0;
+    while (Array.isArray(value) && value.length) [value, n] = [value[0], n + 1];
+    expect(n).toBe(depth - 1);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates', () => {
     expect(parseRetryAfter('2')).toBe(2000);

@@ -12,7 +12,7 @@ import {
   requireString,
 } from '@rosterkit/core';
 import { AUTHORIZE_HEADER, FIRST_PAGE, PAGE_SIZE, type SearchFilter, searchBody } from './assumptions.js';
-import { decodeImichatError } from './errors.js';
+import { decodeImichatError, isImichatErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
 import type { components, paths as specPaths } from './generated/schema.js';
 
@@ -26,6 +26,10 @@ export const imichatProvider: ProviderDefinition = {
   id: 'imichat',
   operations,
   decodeError: decodeImichatError,
+  isErrorBody: isImichatErrorBody,
+  // The users search is a read sent as POST: safe to repeat.
+  isIdempotent: (request) =>
+    request.method === 'POST' && new URL(request.url).pathname.endsWith('/users/search'),
   requestIdHeader: 'trxid',
 };
 

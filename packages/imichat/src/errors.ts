@@ -26,3 +26,10 @@ export function decodeImichatError(body: unknown): { code?: string; message?: st
   const message = description ?? (code ? STATUS_CODES[Number(code)]?.meaning : undefined);
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
+
+/** An error inside a 2xx body: the documented error codes are 2xxx and 3xxx (successes are 1xxx, 4xxx). */
+export function isImichatErrorBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const code = Number((body as Record<string, unknown>)['status_code']);
+  return code >= 2000 && code < 4000;
+}

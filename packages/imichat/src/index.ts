@@ -9,6 +9,6 @@ export {
   type ImichatUserQuery,
   imichatProvider,
 } from './client.js';
-export { decodeImichatError, STATUS_CODES } from './errors.js';
+export { decodeImichatError, isImichatErrorBody, STATUS_CODES } from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
 export type { components, paths } from './generated/schema.js';

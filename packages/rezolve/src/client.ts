@@ -11,7 +11,7 @@ import {
   requireHeaderValue,
   requireUuid,
 } from '@rosterkit/core';
-import { decodeRezolveError } from './errors.js';
+import { decodeRezolveError, isRezolveErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
 import type { components, paths as specPaths } from './generated/schema.js';
 
@@ -25,6 +25,7 @@ export const rezolveProvider: ProviderDefinition = {
   id: 'rezolve',
   operations,
   decodeError: decodeRezolveError,
+  isErrorBody: isRezolveErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'delta-s', remainingHeader: 'x-ratelimit-remaining' },
 };
 

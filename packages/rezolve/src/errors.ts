@@ -13,3 +13,7 @@ export function decodeRezolveError(body: unknown): { code?: string; message?: st
     ...(typeof e['message'] === 'string' ? { message: e['message'] } : {}),
   };
 }
+
+/** An error envelope inside a 2xx body: `success: false`. */
+export const isRezolveErrorBody = (body: unknown): boolean =>
+  body !== null && typeof body === 'object' && (body as Record<string, unknown>)['success'] === false;

@@ -8,6 +8,6 @@ export {
   type RezolveUserQuery,
   rezolveProvider,
 } from './client.js';
-export { decodeRezolveError } from './errors.js';
+export { decodeRezolveError, isRezolveErrorBody } from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
 export type { components, paths } from './generated/schema.js';

@@ -9,7 +9,7 @@ import {
   paginate,
   requireHeaderValue,
 } from '@rosterkit/core';
-import { decodeRocketChatError } from './errors.js';
+import { decodeRocketChatError, isRocketChatErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
 import type { components, paths } from './generated/schema.js';
 
@@ -22,6 +22,7 @@ export const rocketchatProvider: ProviderDefinition = {
   id: 'rocketchat',
   operations,
   decodeError: decodeRocketChatError,
+  isErrorBody: isRocketChatErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-ms', remainingHeader: 'x-ratelimit-remaining' },
 };
 

@@ -15,3 +15,7 @@ export function decodeRocketChatError(body: unknown): { code?: string; message?:
   const code = typeof b['errorType'] === 'string' ? b['errorType'] : bracket;
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
+
+/** An error envelope inside a 2xx body: Rocket.Chat marks every answer with `success`. */
+export const isRocketChatErrorBody = (body: unknown): boolean =>
+  body !== null && typeof body === 'object' && (body as Record<string, unknown>)['success'] === false;

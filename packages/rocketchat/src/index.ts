@@ -7,6 +7,6 @@ export {
   type RocketChatUserQuery,
   rocketchatProvider,
 } from './client.js';
-export { decodeRocketChatError } from './errors.js';
+export { decodeRocketChatError, isRocketChatErrorBody } from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
 export type { components, operations as operationTypes, paths } from './generated/schema.js';

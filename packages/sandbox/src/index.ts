@@ -24,6 +24,12 @@ export function startSandbox(
   return serve(sandboxModules, options);
 }
 
+export {
+  FAULT_KINDS,
+  type FaultKind,
+  type FaultOptions,
+  type FaultResponses,
+} from './faults.js';
 export type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
 export { header, intParam, json, matchPath, RateLimiter } from './http.js';
 export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';

@@ -1,3 +1,4 @@
+import type { FaultResponses } from './faults.js';
 import type { SandboxRequest, SandboxResponse } from './http.js';
 
 /** Options every provider module receives. */
@@ -19,6 +20,8 @@ export interface SandboxModule {
   /** Credentials a client needs to talk to this module (sandbox values, safe to print). */
   readonly credentials: Readonly<Record<string, string>>;
   handle(req: SandboxRequest): SandboxResponse | Promise<SandboxResponse>;
+  /** The provider's own 429 and server-error answers, for fault injection. */
+  readonly faultResponses: FaultResponses;
   /** Number of users currently stored. */
   count(): number;
 }

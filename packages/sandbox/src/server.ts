@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FaultInjector, type FaultKind, type FaultOptions, sendDamaged } from './faults.js';
 import type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
 import type { ModuleFactory, SandboxModule } from './module.js';
 
@@ -16,6 +17,10 @@ export interface SandboxOptions<Id extends string = string> {
   latencyMs?: number;
   /** Rate limiting of non-privileged callers, in each provider's own style. Off by default. */
   rateLimit?: RateLimitOptions;
+  /** Fault injection for every provider: a share of requests fails in one of the FAULT_KINDS. */
+  faults?: FaultOptions;
+  /** Per-provider fault settings, overriding `faults` (`false`: none for that provider). */
+  providerFaults?: Partial<Record<Id, FaultOptions | false>>;
   /** Provider-specific switches, e.g. `{ rocketchat: { legacy401: true } }`. */
   moduleOptions?: Partial<Record<Id, Record<string, unknown>>>;
 }
@@ -36,6 +41,8 @@ export interface Sandbox<Id extends string = string> {
   module(id: Id): SandboxModule;
   /** Requests served so far, per provider. */
   readonly requests: Readonly<Record<string, number>>;
+  /** Faults injected so far, per provider and kind. */
+  readonly faults: Readonly<Record<string, Readonly<Partial<Record<FaultKind, number>>>>>;
   close(): Promise<void>;
 }
 
@@ -50,6 +57,7 @@ export async function serve<Id extends string>(
   const ids = options.providers ?? all;
   const modules = new Map<string, SandboxModule>();
   const requests: Record<string, number> = {};
+  const injectors = new Map<string, FaultInjector>();
   for (const id of ids) {
     const factory = factories[id];
     if (!factory) throw new Error(`unknown sandbox provider: ${id}`);
@@ -65,14 +73,16 @@ export async function serve<Id extends string>(
       }),
     );
     requests[id] = 0;
+    const faults = options.providerFaults?.[id] ?? options.faults;
+    const mod = modules.get(id) as SandboxModule;
+    if (faults && faults.rate > 0) injectors.set(id, new FaultInjector(id, faults, seed, mod.faultResponses));
   }
 
   const sockets = new Set<import('node:net').Socket>();
   const server = createServer((req, res) => {
     void dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: `sandbox failure: ${String(error)}` }));
+        send(res, { status: 500, body: { error: `sandbox failure: ${String(error)}` } });
       } else res.destroy();
     });
   });
@@ -118,9 +128,15 @@ export async function serve<Id extends string>(
       invalidJson,
       origin,
     };
-    const response = await mod.handle(request);
+    const fault = injectors.get(id)?.next();
+    const response = fault && 'replace' in fault ? fault.replace : await mod.handle(request);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
-    send(res, response);
+    const { status, headers, payload } = serialise(response);
+    if (fault && !('replace' in fault) && payload !== undefined) {
+      const slowMs = injectors.get(id)?.slowMs ?? 0;
+      return sendDamaged(res, fault.kind, status, headers, payload, slowMs);
+    }
+    write(res, status, headers, payload);
   }
 
   return {
@@ -138,6 +154,7 @@ export async function serve<Id extends string>(
       return m;
     },
     requests,
+    faults: Object.fromEntries([...injectors].map(([id, f]) => [id, f.injected])),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -146,7 +163,11 @@ export async function serve<Id extends string>(
   };
 }
 
-function send(res: ServerResponse, response: SandboxResponse): void {
+function serialise(response: SandboxResponse): {
+  status: number;
+  headers: Record<string, string>;
+  payload: string | undefined;
+} {
   const headers: Record<string, string> = { ...response.headers };
   let payload: string | undefined;
   if (response.text !== undefined) payload = response.text;
@@ -154,14 +175,19 @@ function send(res: ServerResponse, response: SandboxResponse): void {
     payload = JSON.stringify(response.body);
     headers['content-type'] ??= 'application/json; charset=utf-8';
   }
-  if (payload !== undefined && response.status !== 204 && response.status !== 304) {
-    headers['content-length'] = String(Buffer.byteLength(payload));
-    res.writeHead(response.status, headers);
-    res.end(payload);
-  } else {
-    res.writeHead(response.status, headers);
-    res.end();
-  }
+  const empty = response.status === 204 || response.status === 304;
+  return { status: response.status, headers, payload: empty ? undefined : payload };
+}
+
+function send(res: ServerResponse, response: SandboxResponse): void {
+  const { status, headers, payload } = serialise(response);
+  write(res, status, headers, payload);
+}
+
+function write(res: ServerResponse, status: number, headers: Record<string, string>, payload?: string): void {
+  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+  res.writeHead(status, headers);
+  res.end(payload);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -10,7 +10,7 @@ import {
   paginate,
   requireHeaderValue,
 } from '@rosterkit/core';
-import { decodeThenaError } from './errors.js';
+import { decodeThenaError, isThenaErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
 import type { components, paths } from './generated/schema.js';
 
@@ -24,6 +24,7 @@ export const thenaProvider: ProviderDefinition = {
   id: 'thena',
   operations,
   decodeError: decodeThenaError,
+  isErrorBody: isThenaErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-s', remainingHeader: 'x-ratelimit-remaining' },
 };
 

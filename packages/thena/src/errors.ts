@@ -14,3 +14,10 @@ export function decodeThenaError(body: unknown): { code?: string; message?: stri
   const code = typeof b['error'] === 'string' ? b['error'] : undefined;
   return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
 }
+
+/** An error inside a 2xx body: a NestJS error (`statusCode` ≥ 400) or the envelope's `status: false`. */
+export function isThenaErrorBody(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  const b = body as Record<string, unknown>;
+  return b['status'] === false || (typeof b['statusCode'] === 'number' && b['statusCode'] >= 400);
+}

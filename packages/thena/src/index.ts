@@ -7,6 +7,6 @@ export {
   type ThenaUserQuery,
   thenaProvider,
 } from './client.js';
-export { decodeThenaError } from './errors.js';
+export { decodeThenaError, isThenaErrorBody } from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
 export type { components, paths } from './generated/schema.js';

@@ -81,6 +81,10 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     id: 'blynk',
     basePath: '',
     credentials: { clientId, clientSecret, userToken },
+    faultResponses: {
+      rateLimited: () => error(429, 'Too many requests'),
+      serverError: (status) => error(status, 'Internal server error'),
+    },
     count: () => users.size,
     handle(req) {
       if (limiter && !limiter.hit(req.path).allowed) return error(429, 'Too many requests');

@@ -90,6 +90,10 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
     id: 'imichat',
     basePath: '/v3.1',
     credentials: { apiKey, domainName, teamId },
+    faultResponses: {
+      rateLimited: () => envelope(429, 2098, 'Rate limit exceeded'),
+      serverError: (status) => envelope(status, 2007, 'Internal Server Error'),
+    },
     count: () => users.length,
     handle(req) {
       used++;

@@ -88,10 +88,21 @@ export function rezolve(options: ModuleOptions): SandboxModule {
     headers?: Record<string, string>,
   ) => json(status, { success: false, error: { code, message, details }, timestamp: now() }, headers);
 
+  const tooMany = (limit: number, resetAt: number) =>
+    fail(429, 'RATE_LIMITED', 'Too many requests', 'Standard API rate limits apply', {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.ceil((resetAt - Date.now()) / 1000)),
+    });
+
   return {
     id: 'rezolve',
     basePath: '/api/v2/ticketing',
     credentials: { token, tenantId, realm, expiredToken },
+    faultResponses: {
+      rateLimited: (resetAt) => tooMany(limiter?.limit ?? 100, resetAt),
+      serverError: (status) => fail(status, 'INTERNAL_ERROR', 'Internal server error'),
+    },
     count: () => byType.agent.length,
     handle(req) {
       const auth = header(req, 'authorization');
@@ -107,14 +118,7 @@ export function rezolve(options: ModuleOptions): SandboxModule {
         return fail(404, 'REALM_NOT_FOUND', 'Realm not found');
       if (limiter) {
         const state = limiter.hit(req.path);
-        if (!state.allowed) {
-          const wait = String(Math.ceil((state.resetAt - Date.now()) / 1000));
-          return fail(429, 'RATE_LIMITED', 'Too many requests', 'Standard API rate limits apply', {
-            'x-ratelimit-limit': String(limiter.limit),
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-reset': wait,
-          });
-        }
+        if (!state.allowed) return tooMany(limiter.limit, state.resetAt);
       }
       if (req.method !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
       const res = route(req);

@@ -124,6 +124,16 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
     return 'missing';
   }
 
+  const tooMany = (resetAt: number, headers: Record<string, string>) =>
+    json(
+      429,
+      {
+        success: false,
+        error: `Error, too many requests. Please slow down. You must wait ${Math.max(1, Math.ceil((resetAt - Date.now()) / 1000))} seconds before trying this endpoint again. [error-too-many-requests]`,
+      },
+      headers,
+    );
+
   return {
     id: 'rocketchat',
     basePath: '',
@@ -132,6 +142,15 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
       authToken: admin.authToken,
       regularUserId: regular.userId,
       regularAuthToken: regular.authToken,
+    },
+    faultResponses: {
+      rateLimited: (resetAt) =>
+        tooMany(resetAt, {
+          'x-ratelimit-limit': String(limiter?.limit ?? 10),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(resetAt),
+        }),
+      serverError: (status) => json(status, { success: false, error: 'Internal server error' }),
     },
     count: () => users.size,
     handle(req) {
@@ -161,17 +180,7 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
           'x-ratelimit-remaining': String(state.remaining),
           'x-ratelimit-reset': String(state.resetAt),
         };
-        if (!state.allowed) {
-          const seconds = Math.ceil((state.resetAt - Date.now()) / 1000);
-          return json(
-            429,
-            {
-              success: false,
-              error: `Error, too many requests. Please slow down. You must wait ${seconds} seconds before trying this endpoint again. [error-too-many-requests]`,
-            },
-            rl,
-          );
-        }
+        if (!state.allowed) return tooMany(state.resetAt, rl);
       }
       const res = route_(req, route, caller);
       if (rl) res.headers = { ...rl, ...res.headers };

@@ -73,10 +73,25 @@ export function thena(options: ModuleOptions): SandboxModule {
   const nestError = (statusCode: number, message: string | string[], error?: string) =>
     json(statusCode, { statusCode, message, ...(error ? { error } : {}) });
 
+  const rateHeaders = (limit: number, remaining: number, resetAt: number, path: string) => ({
+    'x-ratelimit-limit': String(limit),
+    'x-ratelimit-remaining': String(remaining),
+    'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)),
+    'x-ratelimit-path': path,
+  });
+  const tooMany = (headers: Record<string, string>) => ({
+    ...nestError(429, 'ThrottlerException: Too Many Requests'),
+    headers,
+  });
+
   return {
     id: 'thena',
     basePath: '',
     credentials: { apiKey, token: legacy.token, orgId: legacy.orgId },
+    faultResponses: {
+      rateLimited: (resetAt) => tooMany(rateHeaders(limiter?.limit ?? 100, 0, resetAt, '/')),
+      serverError: (status) => nestError(status, 'Internal server error', 'Internal Server Error'),
+    },
     count: () => users.size,
     handle(req) {
       const key = header(req, 'x-api-key');
@@ -87,14 +102,8 @@ export function thena(options: ModuleOptions): SandboxModule {
       let rl: Record<string, string> | undefined;
       if (limiter) {
         const state = limiter.hit(`${req.method} ${req.path}`);
-        rl = {
-          'x-ratelimit-limit': String(limiter.limit),
-          'x-ratelimit-remaining': String(state.remaining),
-          'x-ratelimit-reset': String(Math.ceil(state.resetAt / 1000)),
-          'x-ratelimit-path': req.path,
-        };
-        if (!state.allowed)
-          return { ...nestError(429, 'ThrottlerException: Too Many Requests'), headers: rl };
+        rl = rateHeaders(limiter.limit, state.remaining, state.resetAt, req.path);
+        if (!state.allowed) return tooMany(rl);
       }
       const res = route(req);
       if (rl) res.headers = { ...rl, ...res.headers };
