@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ClientOptions, TransportEvent } from '@rosterkit/core';
-import { startSandbox } from '@rosterkit/sandbox';
+import { FAULT_KINDS, type FaultKind, type SandboxOptions, startSandbox } from '@rosterkit/sandbox';
 import {
   providers as allProviders,
   buildDirectory,
@@ -50,10 +50,14 @@ Options for users and directory:
   --config <file>            Provider settings file (default: ./roster.config.json)
   --users <n>                Sandbox: users per provider (default 25)
   --seed <n>                 Sandbox: seed (default 1)
+  --faults <rate>            Sandbox: share of requests that fail (0–1), see below
   --quiet                    No progress output
 
 Options for sandbox:
   --port <n>  --users <n>  --seed <n>  --latency-ms <n>
+  --faults <rate>            Share of requests that fail (0–1), drawn from the fault kinds
+  --fault-seed <n>           Seed of the fault sequence (default: --seed)
+  --fault-kinds <a,b,...>    Only these kinds: ${FAULT_KINDS.join(', ')}
 
 Credentials come from environment variables or the config file, never from flags:
 ${Object.entries(cliProviders)
@@ -96,6 +100,9 @@ function parse(argv: readonly string[]) {
         seed: { type: 'string' },
         port: { type: 'string' },
         'latency-ms': { type: 'string' },
+        faults: { type: 'string' },
+        'fault-seed': { type: 'string' },
+        'fault-kinds': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -109,7 +116,7 @@ type Parsed = ReturnType<typeof parse>['values'];
 
 function intOption(
   values: Parsed,
-  name: 'users' | 'seed' | 'port' | 'latency-ms',
+  name: 'users' | 'seed' | 'port' | 'latency-ms' | 'fault-seed',
   fallback: number,
   min = 0,
 ): number {
@@ -119,6 +126,35 @@ function intOption(
   if (!Number.isInteger(n) || n < min)
     throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
   return n;
+}
+
+/** Sandbox settings shared by `roster sandbox` and `--sandbox`. */
+function sandboxOptions(values: Parsed): SandboxOptions<ProviderId> {
+  const seed = intOption(values, 'seed', 1);
+  const options: SandboxOptions<ProviderId> = {
+    users: intOption(values, 'users', 25),
+    seed,
+    latencyMs: intOption(values, 'latency-ms', 0),
+  };
+  if (values.faults === undefined) {
+    if (values['fault-seed'] !== undefined || values['fault-kinds'] !== undefined)
+      throw new UsageError('--fault-seed and --fault-kinds need --faults <rate>');
+    return options;
+  }
+  const rate = Number(values.faults);
+  if (values.faults.trim() === '' || !(rate >= 0 && rate <= 1))
+    throw new UsageError(`--faults must be a number from 0 to 1, got "${values.faults}"`);
+  const kinds = values['fault-kinds']?.split(',').map((k) => k.trim()) ?? [];
+  for (const k of kinds) {
+    if (!(FAULT_KINDS as readonly string[]).includes(k))
+      throw new UsageError(`unknown fault kind "${k}" (known: ${FAULT_KINDS.join(', ')})`);
+  }
+  options.faults = {
+    rate,
+    seed: intOption(values, 'fault-seed', seed),
+    ...(kinds.length ? { kinds: kinds as FaultKind[] } : {}),
+  };
+  return options;
 }
 
 async function dispatch(argv: readonly string[], io: Io): Promise<number> {
@@ -159,11 +195,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   let settings: Settings;
   if (values.sandbox) {
     const ids = (requested.length ? requested : allProviders) as ProviderId[];
-    const sandbox = await startSandbox({
-      providers: ids,
-      users: intOption(values, 'users', 25),
-      seed: intOption(values, 'seed', 1),
-    });
+    const sandbox = await startSandbox({ ...sandboxOptions(values), providers: ids });
     stopSandbox = () => sandbox.close();
     settings = {};
     for (const id of ids) {
@@ -255,13 +287,15 @@ function describeEvent(provider: string, e: TransportEvent): string {
 }
 
 async function runSandbox(values: Parsed, io: Io): Promise<number> {
-  const sandbox = await startSandbox({
-    port: intOption(values, 'port', 0),
-    users: intOption(values, 'users', 25),
-    seed: intOption(values, 'seed', 1),
-    latencyMs: intOption(values, 'latency-ms', 0),
-  });
-  io.stdout(`rosterkit sandbox on ${sandbox.origin} (sandbox credentials, not secrets)\n\n`);
+  const options = sandboxOptions(values);
+  const sandbox = await startSandbox({ ...options, port: intOption(values, 'port', 0) });
+  io.stdout(`rosterkit sandbox on ${sandbox.origin} (sandbox credentials, not secrets)\n`);
+  const f = options.faults;
+  if (f) {
+    const kinds = f.kinds?.join(', ') ?? 'every kind';
+    io.stdout(`fault injection: ${f.rate * 100}% of requests fail (${kinds}), seed ${f.seed}\n`);
+  }
+  io.stdout('\n');
   for (const [id, info] of Object.entries(sandbox.providers)) {
     const p = cliProviders[id as ProviderId];
     io.stdout(`${p.label} (${id})\n  ${p.settings['baseUrl']}=${info.baseUrl}\n`);

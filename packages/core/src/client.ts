@@ -32,7 +32,7 @@ export interface ClientOptions extends BaseUrlOptions {
   maxResponseBytes?: number;
   /** Extra headers sent on every call (never credentials: use the provider's auth options). */
   headers?: Record<string, string>;
-  /** Observe retries, rate-limit waits and redirects (for progress output or logging). */
+  /** Observe retries, rate-limit waits and redirects (for progress output or logging); URLs are redacted. */
   onEvent?: (event: TransportEvent) => void;
 }
 
@@ -149,7 +149,7 @@ export function createApiClient<Paths extends {}>(
     ...(provider.allowRedirect ? { allowRedirect: provider.allowRedirect } : {}),
     ...(provider.isIdempotent ? { isIdempotent: provider.isIdempotent } : {}),
     json: provider.isErrorBody ? { isErrorBody: provider.isErrorBody } : {},
-    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.onEvent ? { onEvent: redactedEvents(options.onEvent, redactor) } : {}),
   });
   const raw: Client<Paths> = createClient<Paths>({
     baseUrl: url,
@@ -257,6 +257,16 @@ export function createApiClient<Paths extends {}>(
   } as Record<string, unknown>;
   for (const method of METHODS) client[method] = (path: string, init?: unknown) => call(method, path, init);
   return client as unknown as ApiClient<Paths>;
+}
+
+/** Events with credentials (e.g. a refresh token in a query string) removed from their URLs. */
+function redactedEvents(onEvent: (event: TransportEvent) => void, redactor: Redactor) {
+  return (event: TransportEvent) =>
+    onEvent(
+      event.type === 'redirect'
+        ? { ...event, from: redactor.text(event.from), to: redactor.text(event.to) }
+        : { ...event, url: redactor.text(event.url) },
+    );
 }
 
 function safeDecode(

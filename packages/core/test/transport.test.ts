@@ -244,7 +244,12 @@ describe('createTransport with JSON bodies', () => {
       new Request(`${srv.url}/x`),
     ).catch((e) => e);
     expect(err).toBeInstanceOf(TransportFailure);
-    expect(err).toMatchObject({ kind: 'invalid-response', attempts: 2, status: 200, body: { success: false } });
+    expect(err).toMatchObject({
+      kind: 'invalid-response',
+      attempts: 2,
+      status: 200,
+      body: { success: false },
+    });
   });
 
   it('never repeats a POST whose answer was unusable, unless the provider declares it idempotent', async () => {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { SandboxResponse } from './http.js';
+import type { SandboxRequest, SandboxResponse } from './http.js';
 import { hashSeed, Rng } from './random.js';
 
 /** What can go wrong between a client and a provider, as the sandbox injects it. */
@@ -20,7 +20,7 @@ export const FAULT_KINDS = [
   'truncated-json',
   /** The right JSON body labelled `text/plain`. */
   'wrong-content-type',
-  /** A 502 HTML page, as a gateway in front of the provider sends it. */
+  /** A 502 HTML page from a misconfigured gateway that echoes the request, credentials included. */
   'html-error',
   /** A 200 whose body is the provider's error envelope. */
   'error-envelope',
@@ -51,8 +51,14 @@ export type Fault =
   | { kind: FaultKind; replace: SandboxResponse }
   | { kind: 'reset' | 'slow-first-byte' | 'slow-body' | 'truncated-json' | 'wrong-content-type' };
 
-const GATEWAY_PAGE =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+/** A gateway's 502 page with a debug dump of the request: the hostile case for credential hygiene. */
+function gatewayPage(req: SandboxRequest): string {
+  const dump = Object.entries(req.headers)
+    .map(([k, v]) => `${k}: ${String(v)}`)
+    .join('\n');
+  const query = req.query.size ? `?${req.query}` : '';
+  return `<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n<pre>${req.method} ${req.path}${query}\n${dump}</pre>\n<hr><center>nginx</center>\n</body>\n</html>\n`;
+}
 
 /** Draws faults for one provider, reproducibly from a seed, and counts what it injected. */
 export class FaultInjector {
@@ -80,7 +86,7 @@ export class FaultInjector {
   }
 
   /** The fault for the next request, if any. */
-  next(): Fault | undefined {
+  next(req: SandboxRequest): Fault | undefined {
     let kind: FaultKind | undefined;
     if (this.#storm > 0) {
       this.#storm--;
@@ -102,7 +108,7 @@ export class FaultInjector {
       case 'html-error':
         return {
           kind,
-          replace: { status: 502, headers: { 'content-type': 'text/html' }, text: GATEWAY_PAGE },
+          replace: { status: 502, headers: { 'content-type': 'text/html' }, text: gatewayPage(req) },
         };
       case 'error-envelope':
         return { kind, replace: { ...this.responses.serverError(500), status: 200 } };

@@ -128,7 +128,7 @@ export async function serve<Id extends string>(
       invalidJson,
       origin,
     };
-    const fault = injectors.get(id)?.next();
+    const fault = injectors.get(id)?.next(request);
     const response = fault && 'replace' in fault ? fault.replace : await mod.handle(request);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const { status, headers, payload } = serialise(response);

@@ -1,0 +1,185 @@
+import { ApiError, type TransportEvent } from '@rosterkit/core';
+import { createRocketChatClient } from '@rosterkit/rocketchat';
+import { FAULT_KINDS, type FaultKind, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rawId, sandboxSource } from './sources.js';
+
+/**
+ * The fault suite: every provider's full listing of 5,000 users with 20% of requests failing, one
+ * fault kind at a time and all kinds mixed. Each listing must end with exactly every user, once,
+ * or with a typed ApiError that says how far it got. Reproduce with:
+ *   pnpm --filter @rosterkit/contract-tests exec vitest run test/faults.test.ts
+ */
+const USERS = 5_000;
+const RATE = 0.2;
+const PROVIDERS: SandboxProviderId[] = ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve'];
+const POLICY = { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 200 };
+const rows: string[][] = [];
+
+interface Outcome {
+  requests: number;
+  injected: number;
+  retries: number;
+  users: number;
+  distinct: number;
+  expected: number;
+  error?: unknown;
+}
+
+async function listUnderFaults(kind: FaultKind | 'mixed'): Promise<Record<SandboxProviderId, Outcome>> {
+  const box = await startSandbox({
+    users: USERS,
+    seed: 3,
+    faults: { rate: RATE, seed: 17, slowMs: 20, ...(kind === 'mixed' ? {} : { kinds: [kind] }) },
+  });
+  try {
+    const entries = await Promise.all(
+      PROVIDERS.map(async (id) => {
+        let retries = 0;
+        const onEvent = (e: TransportEvent) => void (e.type !== 'redirect' && retries++);
+        const source = sandboxSource(box, id, { retry: POLICY, onEvent });
+        const seen = new Set<string>();
+        let users = 0;
+        let error: unknown;
+        try {
+          for await (const u of source.iterateUsers()) {
+            seen.add(rawId(id, u));
+            users++;
+          }
+        } catch (e) {
+          error = e;
+        }
+        const injected = Object.values(box.faults[id] ?? {}).reduce((a, b) => a + b, 0);
+        const outcome: Outcome = {
+          requests: box.requests[id] ?? 0,
+          injected,
+          retries,
+          users,
+          distinct: seen.size,
+          expected: box.module(id).count(),
+          ...(error === undefined ? {} : { error }),
+        };
+        return [id, outcome] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<SandboxProviderId, Outcome>;
+  } finally {
+    await box.close();
+  }
+}
+
+describe(`every listing under ${RATE * 100}% faults returns everything or says how far it got`, () => {
+  for (const kind of [...FAULT_KINDS, 'mixed'] as const) {
+    it(kind, async () => {
+      const outcomes = await listUnderFaults(kind);
+      for (const id of PROVIDERS) {
+        const o = outcomes[id];
+        expect(o.expected).toBe(USERS);
+        expect(o.injected).toBeGreaterThan(0);
+        if (o.error === undefined) {
+          // Complete: exactly every user, each once.
+          expect(o.users, `${id} ${kind}`).toBe(USERS);
+          expect(o.distinct, `${id} ${kind}`).toBe(USERS);
+        } else {
+          // Failed loudly: a typed error that says how many users were read.
+          expect(o.error, `${id} ${kind}`).toBeInstanceOf(ApiError);
+          expect((o.error as ApiError).itemsRead).toBe(o.users);
+        }
+        const outcome =
+          o.error === undefined
+            ? 'complete'
+            : `${(o.error as ApiError).kind} after ${(o.error as ApiError).itemsRead}`;
+        rows.push([
+          id,
+          kind,
+          String(o.requests),
+          String(o.injected),
+          String(o.retries),
+          String(o.users),
+          outcome,
+        ]);
+      }
+    }, 120_000);
+  }
+});
+
+describe('retries keep to the budget, the caller, and safe requests', () => {
+  it('stops after maxAttempts and reports the attempts and how far the listing got', async () => {
+    const box = await startSandbox({ users: 250, faults: { rate: 1, kinds: ['status-503'] } });
+    try {
+      const source = sandboxSource(box, 'rocketchat', { retry: { maxAttempts: 3, baseDelayMs: 1 } });
+      const err = await (async () => {
+        for await (const _ of source.iterateUsers());
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toMatchObject({ kind: 'http', status: 503, attempts: 3, itemsRead: 0 });
+      expect(box.requests['rocketchat']).toBe(3);
+    } finally {
+      await box.close();
+    }
+  });
+
+  it("the caller's AbortSignal ends a listing waiting on a slow answer or a retry", async () => {
+    for (const [kinds, retry] of [
+      [['slow-first-byte'], {}],
+      [['status-503'], { baseDelayMs: 60_000, maxDelayMs: 60_000 }],
+    ] as const) {
+      const box = await startSandbox({ users: 250, faults: { rate: 1, kinds, slowMs: 60_000 } });
+      try {
+        const source = sandboxSource(box, 'rocketchat', { retry });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 100);
+        const err = await (async () => {
+          for await (const _ of source.iterateUsers(undefined, { signal: controller.signal }));
+        })().catch((e) => e);
+        expect(err, kinds[0]).toBeInstanceOf(ApiError);
+        expect(err.kind, kinds[0]).toBe('aborted');
+        expect(box.requests['rocketchat']).toBe(1);
+      } finally {
+        await box.close();
+      }
+    }
+  });
+
+  it('a write is never repeated, even when its answer is lost', async () => {
+    for (const kind of ['reset', 'status-503', 'truncated-json', 'rate-limit'] as const) {
+      const box = await startSandbox({ users: 5, faults: { rate: 1, kinds: [kind] } });
+      try {
+        const info = box.providers.rocketchat;
+        const client = createRocketChatClient({
+          baseUrl: info.baseUrl,
+          userId: info.credentials['userId'] ?? '',
+          authToken: info.credentials['authToken'] ?? '',
+          retry: { baseDelayMs: 1 },
+        });
+        const err = await client
+          .POST('/api/v1/users.create', {
+            body: { email: 'new@example.com', name: 'New', username: 'new', password: 'pw-123456' },
+          })
+          .catch((e) => e);
+        expect(err, kind).toBeInstanceOf(ApiError);
+        expect(box.requests['rocketchat'], kind).toBe(1);
+      } finally {
+        await box.close();
+      }
+    }
+  });
+});
+
+afterAll(() => {
+  if (rows.length === 0) return;
+  const head = ['provider', 'fault', 'requests', 'faults', 'retries', 'users read', 'outcome'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  const sorted = [...rows].sort(
+    (a, b) => PROVIDERS.indexOf(a[0] as SandboxProviderId) - PROVIDERS.indexOf(b[0] as SandboxProviderId),
+  );
+  console.log(
+    [
+      `Fault suite: ${USERS} users per provider, ${RATE * 100}% of requests faulted, retry ${JSON.stringify(POLICY)}`,
+      line(head),
+      `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+      ...sorted.map(line),
+    ].join('\n'),
+  );
+});
