@@ -16,7 +16,7 @@ import {
   type TransportEvent,
   TransportFailure,
 } from './transport.js';
-import { type BaseUrlOptions, requireBaseUrl } from './validate.js';
+import { type BaseUrlOptions, requireBaseUrl, requirePathParams } from './validate.js';
 
 /** Options every rosterkit client accepts, whatever the provider. */
 export interface ClientOptions extends BaseUrlOptions {
@@ -172,6 +172,12 @@ export function createApiClient<Paths extends {}>(
     refreshed = false,
   ): Promise<unknown> {
     const operation = operationOf(method, path);
+    if (path.includes('{'))
+      requirePathParams(
+        provider.id,
+        path,
+        (init as { params?: { path?: unknown } } | undefined)?.params?.path,
+      );
     let err: ApiError;
     try {
       // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods

@@ -90,3 +90,22 @@ export function requireBaseUrl(provider: string, value: unknown, options: BaseUr
   }
   return url.href.replace(/\/+$/, '');
 }
+
+const PATH_PARAM = /\{([^}]+)\}/g;
+
+/**
+ * Path parameters of a path template (`/users/{user_id}`): each present, a string or finite number,
+ * and not a dot segment. openapi-fetch percent-encodes `/`, `?`, `#`, `%`, CR/LF…, but `.` and `..`
+ * survive encoding and are resolved by URL parsing: `/teams/../members` would reach another
+ * endpoint. Such values are refused instead.
+ */
+export function requirePathParams(provider: string, template: string, params: unknown): void {
+  const values = (params ?? {}) as Record<string, unknown>;
+  for (const [, name = ''] of template.matchAll(PATH_PARAM)) {
+    const field = `params.path.${name}`;
+    const value = values[name];
+    if (typeof value === 'number' && Number.isFinite(value)) continue;
+    const s = requireString(provider, field, value);
+    if (s === '.' || s === '..') throw new InputError(provider, field, 'must not be "." or ".."');
+  }
+}

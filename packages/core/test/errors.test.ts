@@ -2,7 +2,13 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiError, InputError } from '../src/errors.js';
 import { Redactor } from '../src/redact.js';
-import { requireBaseUrl, requireHeaderValue, requireInteger, requireUuid } from '../src/validate.js';
+import {
+  requireBaseUrl,
+  requireHeaderValue,
+  requireInteger,
+  requirePathParams,
+  requireUuid,
+} from '../src/validate.js';
 
 const SECRET = 'sup3r-s3cret-T0KEN-value';
 
@@ -56,6 +62,17 @@ describe('validation', () => {
     );
     expect(requireBaseUrl('p', 'http://127.0.0.1:3000/')).toBe('http://127.0.0.1:3000');
     expect(requireBaseUrl('p', 'http://localhost:3000/rc')).toBe('http://localhost:3000/rc');
+  });
+
+  it('refuses missing, empty and dot-segment path parameters', () => {
+    const t = '/v1/teams/{teamId}/members';
+    expect(() => requirePathParams('p', t, { teamId: 'T1' })).not.toThrow();
+    expect(() => requirePathParams('p', t, { teamId: 7 })).not.toThrow();
+    expect(() => requirePathParams('p', t, { teamId: '../x' })).not.toThrow(); // encoded as ..%2Fx
+    for (const bad of [undefined, null, '', ' ', '.', '..', Number.NaN, {}]) {
+      expect(() => requirePathParams('p', t, { teamId: bad }), String(bad)).toThrow(InputError);
+    }
+    expect(() => requirePathParams('p', t, undefined)).toThrow(/params\.path\.teamId/);
   });
 
   it('refuses header injection, non-UUIDs and out-of-range integers', () => {

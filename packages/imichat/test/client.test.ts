@@ -89,6 +89,32 @@ describe('imichat auth and errors', () => {
     expect(team).toMatchObject({ status: 404, code: '2010' });
   });
 
+  it('path parameters are encoded, never interpreted: no traversal to another endpoint', async () => {
+    const box = await sandbox(3);
+    const paths: string[] = [];
+    const c = client(box, { fetch: counting(paths) });
+    for (const hostile of ['../authorize', '1/../../authorize', '1?page=2#x', '%2e%2e', '1\r\nX-Evil: 1']) {
+      const err = await failure(c.GET('/users/{user_id}', { params: { path: { user_id: hostile } } }));
+      expect(err, hostile).toMatchObject({ status: 404, code: '3101' });
+    }
+    expect(paths.filter((p) => !p.endsWith('/authorize'))).toEqual([
+      '/imichat/v3.1/users/..%2Fauthorize',
+      '/imichat/v3.1/users/1%2F..%2F..%2Fauthorize',
+      '/imichat/v3.1/users/1%3Fpage%3D2%23x',
+      '/imichat/v3.1/users/%252e%252e',
+      '/imichat/v3.1/users/1%0D%0AX-Evil%3A%201',
+    ]);
+    const before = paths.length;
+    for (const dots of ['..', '.', '']) {
+      const err = await rejection(
+        c.GET('/users/{user_id}', { params: { path: { user_id: dots } } }),
+        InputError,
+      );
+      expect(err.field).toBe('params.path.user_id');
+    }
+    expect(paths.length).toBe(before); // refused before anything was sent
+  });
+
   it('a 429 is retried with backoff', async () => {
     const box = await sandbox(25, { rateLimit: { limit: 2, windowMs: 500 } });
     const events: string[] = [];
