@@ -370,3 +370,33 @@ describe('every sandbox response matches its spec', () => {
     });
   }
 });
+
+describe("fault injection speaks each provider's own dialect", () => {
+  it('every operation: the injected 429 is the documented 429 (body and rate-limit headers)', async () => {
+    const storm = await startSandbox({ users: 1, faults: { rate: 1, kinds: ['rate-limit'] } });
+    try {
+      for (const provider of Object.keys(exercises) as SandboxProviderId[]) {
+        const { operations, check } = await specValidator(provider);
+        const base = storm.providers[provider].baseUrl;
+        const errors: string[] = [];
+        for (const op of operations) {
+          const [method = '', template = ''] = op.split(' ');
+          const path = template.replace(/\{[^}]+\}/g, 'x1');
+          const res = await fetch(`${base}${path}`, { method });
+          const x = {
+            method: method.toLowerCase(),
+            path,
+            status: res.status,
+            headers: res.headers,
+            body: await res.text(),
+          };
+          expect(x.status, `${provider} ${op}`).toBe(429);
+          errors.push(...check(x).errors);
+        }
+        expect(errors).toEqual([]);
+      }
+    } finally {
+      await storm.close();
+    }
+  });
+});
