@@ -65,8 +65,10 @@ export async function* paginate<Cursor, Page, Item>(
   };
   const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-  // A shifted item reappears on a neighbouring page: remember the ids of the last pages only.
-  const recentIds: Set<string>[] | undefined = scheme.key ? [new Set()] : undefined;
+  // A shifted item reappears on a neighbouring page: remember the ids of the last pages only
+  // (one lookup per item; the ids of a page are forgotten when it leaves the window).
+  const seen = scheme.key ? new Set<string>() : undefined;
+  const pageIds: string[][] = [[]];
   const keepPages = concurrency + 2;
   let yielded = 0;
   let pages = 0;
@@ -83,9 +85,9 @@ export async function* paginate<Cursor, Page, Item>(
 
   const accept = (page: Page, cursor: Cursor): readonly Item[] => {
     pages++;
-    if (recentIds) {
-      recentIds.push(new Set());
-      if (recentIds.length > keepPages) recentIds.shift();
+    if (seen) {
+      pageIds.push([]);
+      if (pageIds.length > keepPages) for (const id of pageIds.shift() as string[]) seen.delete(id);
     }
     const items = scheme.items(page, cursor);
     const t = scheme.total?.(page);
@@ -165,16 +167,15 @@ export async function* paginate<Cursor, Page, Item>(
   }
 
   function fresh(item: Item): boolean {
-    if (!recentIds) return true;
+    if (!seen) return true;
     const k = scheme.key?.(item);
     if (k === undefined) return true;
-    for (const ids of recentIds) {
-      if (ids.has(k)) {
-        duplicates++;
-        return false;
-      }
+    if (seen.has(k)) {
+      duplicates++;
+      return false;
     }
-    (recentIds[recentIds.length - 1] as Set<string>).add(k);
+    seen.add(k);
+    (pageIds[pageIds.length - 1] as string[]).push(k);
     return true;
   }
 }

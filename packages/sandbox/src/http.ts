@@ -104,3 +104,25 @@ export function etagOf(body: unknown): string {
 export function pageOf<T>(items: readonly T[], page: number, size: number): T[] {
   return items.slice(page * size, page * size + size);
 }
+
+/**
+ * Listing results computed once per key until the next write: modules call `seen(req)` for every
+ * request, and any method other than GET or HEAD makes every cached result stale. Keeps large
+ * listings fast (a page is a slice, not a sort and filter of every user).
+ */
+export class ReadCache<T> {
+  readonly #entries = new Map<string, T>();
+
+  seen(req: { method: string }): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') this.#entries.clear();
+  }
+
+  get(key: string, compute: () => T): T {
+    let value = this.#entries.get(key);
+    if (value === undefined) {
+      value = compute();
+      this.#entries.set(key, value);
+    }
+    return value;
+  }
+}

@@ -4,6 +4,7 @@ import {
   json,
   pageOf,
   RateLimiter,
+  ReadCache,
   type SandboxRequest,
   type SandboxResponse,
 } from '../http.js';
@@ -75,7 +76,13 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   }
 
   const error = (status: number, message: string) => json(status, { error: { message } });
-  const summary = (u: Doc) => Object.fromEntries(SUMMARY.map((k) => [k, u[k]]));
+  const summary = (u: Doc) => {
+    const out: Record<string, unknown> = {};
+    for (const k of SUMMARY) out[k] = u[k];
+    return out;
+  };
+  // The listing per includeSubOrgUsers, until the next write.
+  const lists = new ReadCache<Doc[]>();
 
   return {
     id: 'blynk',
@@ -87,6 +94,7 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     },
     count: () => users.size,
     handle(req) {
+      lists.seen(req);
       if (limiter && !limiter.hit(req.path).allowed) return error(429, 'Too many requests');
       if (req.path === '/oauth2/token') return token(req);
       const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
@@ -165,9 +173,8 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
       case 'GET /api/v1/organization/users': {
         const p = paging(req);
         if ('status' in p) return p;
-        const all = [...users.values()].filter(
-          (u) => req.query.get('includeSubOrgUsers') === 'true' || u.orgId === ORG,
-        );
+        const sub = req.query.get('includeSubOrgUsers') === 'true';
+        const all = lists.get(String(sub), () => [...users.values()].filter((u) => sub || u.orgId === ORG));
         return json(200, { content: pageOf(all, p.page, p.size).map(summary), totalElements: all.length });
       }
       case 'GET /api/v1/organization/search/users': {

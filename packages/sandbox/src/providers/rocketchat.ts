@@ -1,4 +1,12 @@
-import { header, intParam, json, RateLimiter, type SandboxRequest, type SandboxResponse } from '../http.js';
+import {
+  header,
+  intParam,
+  json,
+  RateLimiter,
+  ReadCache,
+  type SandboxRequest,
+  type SandboxResponse,
+} from '../http.js';
 import type { ModuleOptions, SandboxModule } from '../module.js';
 import { peopleFor, seededInactive } from '../people.js';
 import { hashSeed, Rng } from '../random.js';
@@ -66,9 +74,7 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
     : undefined;
   let clock = Date.UTC(2025, 0, 1);
   // Sorted listings per sort spec, dropped on every write (a real server has indexes).
-  const sorted = new Map<string, Doc[]>();
-  let version = 0;
-  let sortedVersion = 0;
+  const sorted = new ReadCache<Doc[]>();
 
   for (const p of peopleFor(options.seed, options.providerIndex, options.users)) {
     const id = rng.meteorId();
@@ -191,7 +197,7 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
   function route_(req: SandboxRequest, route: string, caller: 'admin' | 'regular'): SandboxResponse {
     const isAdmin = caller === 'admin';
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (req.method === 'POST') version++; // every write is a POST: cached sort orders are stale
+    sorted.seen(req);
     if (
       req.method === 'POST' &&
       (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
@@ -223,23 +229,24 @@ export function rocketchat(options: RocketChatSandboxOptions): SandboxModule {
             return failure(`Invalid sort parameter provided: "${rawSort}"`, 'error-invalid-sort');
           }
         }
-        if (sortedVersion !== version) {
-          sorted.clear();
-          sortedVersion = version;
-        }
-        const sortKey = JSON.stringify(sort);
-        let list = sorted.get(sortKey);
-        if (!list) {
-          list = [...users.values()].sort((a, b) => {
-            for (const [field, dir] of Object.entries(sort)) {
-              const av = String(a[field] ?? '').toLowerCase();
-              const bv = String(b[field] ?? '').toLowerCase();
+        let list = sorted.get(JSON.stringify(sort), () => {
+          // Sort keys computed once per user, not once per comparison.
+          const order = Object.entries(sort);
+          const keyed = [...users.values()].map((u) => ({
+            u,
+            keys: order.map(([field]) => String(u[field] ?? '').toLowerCase()),
+          }));
+          keyed.sort((a, b) => {
+            for (let i = 0; i < order.length; i++) {
+              const av = a.keys[i] as string;
+              const bv = b.keys[i] as string;
+              const dir = (order[i] as [string, number])[1];
               if (av !== bv) return av < bv ? -dir : dir;
             }
-            return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+            return a.u._id < b.u._id ? -1 : a.u._id > b.u._id ? 1 : 0;
           });
-          sorted.set(sortKey, list);
-        }
+          return keyed.map((k) => k.u);
+        });
         const email = req.query.get('email');
         if (email !== null) {
           if (!isAdmin) return json(403, { success: false, error: NO_PERMISSION });

@@ -4,6 +4,7 @@ import {
   json,
   matchPath,
   RateLimiter,
+  ReadCache,
   type SandboxRequest,
   type SandboxResponse,
 } from '../http.js';
@@ -33,7 +34,7 @@ export function thena(options: ModuleOptions): SandboxModule {
     ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
     : undefined;
   const users = new Map<string, Doc>();
-  const sortedBy = new Map<string, Doc[]>();
+  const searches = new ReadCache<Doc[]>();
   const me: Doc = {
     id: 'UAPPBOT0001',
     name: 'rosterkit app',
@@ -94,6 +95,7 @@ export function thena(options: ModuleOptions): SandboxModule {
     },
     count: () => users.size,
     handle(req) {
+      searches.seen(req);
       const key = header(req, 'x-api-key');
       const bearer = header(req, 'authorization');
       const authed =
@@ -201,26 +203,25 @@ export function thena(options: ModuleOptions): SandboxModule {
       return nestError(400, ['per_page must be between 1 and 250'], 'Bad Request');
     const fields = queryBy === '*' ? ['name', 'email', 'uid'] : queryBy.split(',').map((f) => f.trim());
     const [sortField = 'id', dir = 'asc'] = (req.query.get('sort_by') ?? 'id:asc').split(':');
-    // Sorted once per sort order (users only change through team membership, which does not reorder them).
-    let ordered = sortedBy.get(`${sortField}:${dir}`);
-    if (!ordered) {
-      ordered = [...users.values()].sort(
-        (a, b) =>
-          (String(a[sortField]) < String(b[sortField])
-            ? -1
-            : String(a[sortField]) > String(b[sortField])
-              ? 1
-              : 0) * (dir === 'desc' ? -1 : 1),
-      );
-      sortedBy.set(`${sortField}:${dir}`, ordered);
-    }
-    let list = ordered.filter(
-      (u) =>
-        q === '*' ||
-        fields.some((f) =>
-          String(u[f] ?? '')
-            .toLowerCase()
-            .includes(q.toLowerCase()),
+    // Sorted and filtered once per search until the next write (a real server has an index).
+    let list = searches.get(JSON.stringify([sortField, dir, q, fields]), () =>
+      [...users.values()]
+        .filter(
+          (u) =>
+            q === '*' ||
+            fields.some((f) =>
+              String(u[f] ?? '')
+                .toLowerCase()
+                .includes(q.toLowerCase()),
+            ),
+        )
+        .sort(
+          (a, b) =>
+            (String(a[sortField]) < String(b[sortField])
+              ? -1
+              : String(a[sortField]) > String(b[sortField])
+                ? 1
+                : 0) * (dir === 'desc' ? -1 : 1),
         ),
     );
     const filter = req.query.get('filter_by');
