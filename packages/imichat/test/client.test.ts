@@ -94,7 +94,9 @@ describe('imichat auth and errors', () => {
     const paths: string[] = [];
     const c = client(box, { fetch: counting(paths) });
     for (const hostile of ['../authorize', '1/../../authorize', '1?page=2#x', '%2e%2e', '1\r\nX-Evil: 1']) {
-      const err = await failure(c.GET('/users/{user_id}', { params: { path: { user_id: hostile } } }));
+      const err = await failure(
+        c.GET('/users/{user_id}', { params: { path: { user_id: hostile as unknown as number } } }),
+      );
       expect(err, hostile).toMatchObject({ status: 404, code: '3101' });
     }
     expect(paths.filter((p) => !p.endsWith('/authorize'))).toEqual([
@@ -107,7 +109,7 @@ describe('imichat auth and errors', () => {
     const before = paths.length;
     for (const dots of ['..', '.', '']) {
       const err = await rejection(
-        c.GET('/users/{user_id}', { params: { path: { user_id: dots } } }),
+        c.GET('/users/{user_id}', { params: { path: { user_id: dots as unknown as number } } }),
         InputError,
       );
       expect(err.field).toBe('params.path.user_id');

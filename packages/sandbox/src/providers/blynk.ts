@@ -76,6 +76,7 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   }
 
   const error = (status: number, message: string) => json(status, { error: { message } });
+  const tooMany = () => error(429, 'Too many requests');
   const summary = (u: Doc) => {
     const out: Record<string, unknown> = {};
     for (const k of SUMMARY) out[k] = u[k];
@@ -89,13 +90,13 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     basePath: '',
     credentials: { clientId, clientSecret, userToken },
     faultResponses: {
-      rateLimited: () => error(429, 'Too many requests'),
+      rateLimited: tooMany,
       serverError: (status) => error(status, 'Internal server error'),
     },
     count: () => users.size,
     handle(req) {
       lists.seen(req);
-      if (limiter && !limiter.hit(req.path).allowed) return error(429, 'Too many requests');
+      if (limiter && !limiter.hit(req.path).allowed) return tooMany();
       if (req.path === '/oauth2/token') return token(req);
       const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
       if (options.regionHost && host !== options.regionHost && req.path.startsWith('/api/')) {

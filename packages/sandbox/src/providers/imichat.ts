@@ -86,18 +86,20 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
       },
     );
 
+  const tooMany = () => envelope(429, 2098, 'Rate limit exceeded');
+
   return {
     id: 'imichat',
     basePath: '/v3.1',
     credentials: { apiKey, domainName, teamId },
     faultResponses: {
-      rateLimited: () => envelope(429, 2098, 'Rate limit exceeded'),
+      rateLimited: tooMany,
       serverError: (status) => envelope(status, 2007, 'Internal Server Error'),
     },
     count: () => users.length,
     handle(req) {
       used++;
-      if (limiter && !limiter.hit(req.path).allowed) return envelope(429, 2098, 'Rate limit exceeded');
+      if (limiter && !limiter.hit(req.path).allowed) return tooMany();
       if (req.path === '/authorize') {
         if (req.method !== 'GET') return envelope(405, 2099, 'Method not allowed');
         const key = header(req, 'key');
