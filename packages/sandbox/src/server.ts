@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FaultInjector, type FaultKind, type FaultOptions, sendDamaged } from './faults.js';
+import { sendDamaged } from './damage.js';
+import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
 import type { ModuleFactory, SandboxModule } from './module.js';
 
