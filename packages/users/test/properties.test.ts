@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MappingError, mapUser, providers } from '../src/index.js';
+import { isoFromEpochMs, isoFromString } from '../src/map-helpers.js';
 
 /** Arbitrary JSON, plus records that look like the provider's (id present, random extra fields). */
 const json = fc.jsonValue({ maxDepth: 4 });
@@ -52,4 +53,61 @@ describe('mapUser is total on arbitrary JSON', () => {
       );
     });
   }
+});
+
+describe('isoFromString (the fast path) agrees with Date.parse', () => {
+  const reference = (s: string) => {
+    const t = Date.parse(s.trim());
+    return s.trim() === '' || Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  };
+  const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+  const zoned = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      two(13),
+      two(32),
+      two(24),
+      two(60),
+      fc.option(two(60)),
+      fc.option(fc.stringMatching(/^[0-9]{1,9}$/)),
+      fc.constantFrom('Z', '+00:00', '-00:00', '+05:30', '-08:00', '+14:00', '+24:00', '-03:75'),
+    )
+    .map(
+      ([y, mo, d, h, mi, s, f, z]) =>
+        `${y}-${mo}-${d}T${h}:${mi}${s === null ? '' : `:${s}${f === null ? '' : `.${f}`}`}${z}`,
+    );
+
+  it('on zoned ISO strings, in range or not', () => {
+    fc.assert(
+      fc.property(zoned, (s) => {
+        expect(isoFromString(s)).toBe(reference(s));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('on arbitrary strings', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        expect(isoFromString(s)).toBe(reference(s));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});
+
+describe('isoFromEpochMs (integer arithmetic) agrees with toISOString', () => {
+  it('on any time value', () => {
+    const value = fc.oneof(
+      fc.integer({ min: 1, max: 253_402_300_800_000 + 10 }),
+      fc.double({ min: -1, max: 8.64e15 + 1, noNaN: true }),
+      fc.constantFrom(1, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999),
+    );
+    fc.assert(
+      fc.property(value, (n) => {
+        expect(isoFromEpochMs(n)).toBe(n <= 0 || n > 8.64e15 ? undefined : new Date(n).toISOString());
+      }),
+      { numRuns: 50_000 },
+    );
+  });
 });
