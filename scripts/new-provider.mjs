@@ -52,6 +52,8 @@ export const ${id}Provider: ProviderDefinition = {
   id: '${id}',
   operations,
   decodeError: (body) => (typeof body === 'object' && body !== null && 'message' in body ? { message: String(body.message) } : {}),
+  // TODO: how the provider's error envelope looks inside a 2xx body, and any safe-to-repeat POSTs.
+  isErrorBody: (body) => typeof body === 'object' && body !== null && 'error' in body,
 };
 
 export interface ${Pascal}ClientOptions extends ClientOptions {
@@ -87,7 +89,18 @@ import type { ModuleOptions, SandboxModule } from '../module.js';
 /** ${label} emulator. TODO: every operation of specs/${id}/openapi.yaml. */
 export function ${id}(options: ModuleOptions): SandboxModule {
   void options;
-  return { id: '${id}', basePath: '', credentials: { token: 'sandbox-token' }, count: () => 0, handle: () => json(404, {}) };
+  return {
+    id: '${id}',
+    basePath: '',
+    credentials: { token: 'sandbox-token' },
+    // TODO: the provider's own 429 (with its rate-limit headers) and server-error bodies.
+    faultResponses: {
+      rateLimited: (resetAt) => json(429, { error: 'rate limited' }, { 'retry-after': String(Math.ceil((resetAt - Date.now()) / 1000)) }),
+      serverError: (status) => json(status, { error: 'server error' }),
+    },
+    count: () => 0,
+    handle: () => json(404, {}),
+  };
 }
 `,
   [`packages/users/src/mappers/${id}.ts`]: `import { buildUser, record, requireId, text } from '../map-helpers.js';
