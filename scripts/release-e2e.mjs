@@ -6,7 +6,8 @@
 //   3. in fresh consumer projects, install from it — once with npm, once with pnpm — type-check a
 //      strict TypeScript file that uses a client, the facade and the sandbox (moduleResolution
 //      nodenext and bundler), run it against the sandbox, and check the installed versions are the
-//      bumped ones and the CHANGELOG entries are there.
+//      bumped ones and the CHANGELOG entries are there; the npm project's program runs again on
+//      Node 22 (the `node` package from the npm registry), since clients promise web-standard APIs only.
 // Nothing is published anywhere else; the registry is stopped and the temp folder removed.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -153,7 +154,7 @@ async function main() {
 
   for (const manager of ['npm', 'pnpm']) await consumer(manager, bumped);
   log(
-    'ok: versions, CHANGELOGs, installs (npm, pnpm), type checks (nodenext, bundler) and a run against the sandbox',
+    'ok: versions, CHANGELOGs, installs (npm, pnpm), type checks (nodenext, bundler) and runs against the sandbox (Node 20 and 22)',
   );
 }
 
@@ -269,6 +270,30 @@ try {
   if (out.listed !== 42 || out.mapped !== 42 || typeof out.firstId !== 'string')
     throw new Error(`${manager}: unexpected run result ${JSON.stringify(out)}`);
   log(`${manager}: ran against the sandbox: ${JSON.stringify(out)}`);
+  if (manager === 'npm') {
+    // The clients use web-standard APIs only: the same program on the next Node major.
+    const node22 = nodeBinary(22);
+    const again = JSON.parse(run(node22, ['out/main.js'], dir));
+    if (JSON.stringify(again) !== JSON.stringify(out))
+      throw new Error(`node 22: unexpected run result ${JSON.stringify(again)}`);
+    log(`${manager}: ran again on Node ${run(node22, ['--version'], dir).trim()}`);
+  }
+}
+
+/** A Node binary of another major version, from the npm registry's `node` package (scratch folder). */
+function nodeBinary(major) {
+  const dir = join(tmp, `node${major}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"private":true}');
+  run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--registry', 'https://registry.npmjs.org/', `node@${major}`],
+    dir,
+  );
+  const binary = join(dir, 'node_modules', '.bin', 'node');
+  const version = run(binary, ['--version'], dir).trim();
+  if (!version.startsWith(`v${major}.`)) throw new Error(`node@${major} installed ${version}`);
+  return binary;
 }
 
 try {
