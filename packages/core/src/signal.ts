@@ -1,7 +1,34 @@
 /**
- * A short-lived signal that aborts when any of `parents` does. `dispose()` removes the listeners
- * it put on the parents, so a long-lived signal (a client's, a listing's) does not collect one
- * listener per request — what `AbortSignal.any` and `new Request({ signal })` leave behind.
+ * Children of a long-lived signal (a client's, a listing's), by parent: each parent gets one abort
+ * listener, ever, which fans out to whichever children are alive. So twenty pages in flight do not
+ * put twenty listeners on the listing's signal (Node warns from eleven), and finished requests
+ * leave nothing behind — what `AbortSignal.any` and `new Request({ signal })` do not guarantee.
+ */
+const children = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+function subscribe(parent: AbortSignal, onAbort: (reason: unknown) => void): () => void {
+  let set = children.get(parent);
+  if (!set) {
+    const fresh = new Set<(reason: unknown) => void>();
+    children.set(parent, fresh);
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const child of [...fresh]) child(parent.reason);
+        fresh.clear();
+      },
+      { once: true },
+    );
+    set = fresh;
+  }
+  const entry = set;
+  entry.add(onAbort);
+  return () => entry.delete(onAbort);
+}
+
+/**
+ * A short-lived signal that aborts when any of `parents` does. `dispose()` detaches it from the
+ * parents; call it when the work the signal guards is over.
  */
 export function linkSignals(parents: readonly (AbortSignal | undefined)[]): {
   signal: AbortSignal;
@@ -14,13 +41,13 @@ export function linkSignals(parents: readonly (AbortSignal | undefined)[]): {
     controller.abort(aborted.reason);
     return { signal: controller.signal, dispose: () => {} };
   }
-  const onAbort = (event: Event) => {
+  const onAbort = (reason: unknown) => {
     dispose();
-    controller.abort((event.target as AbortSignal).reason);
+    controller.abort(reason);
   };
+  const unsubscribe = live.map((p) => subscribe(p, onAbort));
   const dispose = () => {
-    for (const p of live) p.removeEventListener('abort', onAbort);
+    for (const u of unsubscribe) u();
   };
-  for (const p of live) p.addEventListener('abort', onAbort, { once: true });
   return { signal: controller.signal, dispose };
 }
