@@ -222,7 +222,10 @@ describe('createTransport with JSON bodies', () => {
     const res = await fetch(new Request(`${srv.url}/x`));
     const parse = JSON.parse;
     let parses = 0;
-    JSON.parse = (...args: Parameters<typeof parse>) => (parses++, parse(...args));
+    JSON.parse = (...args: Parameters<typeof parse>) => {
+      parses++;
+      return parse(...args);
+    };
     try {
       expect(await res.json()).toEqual({ success: true, users: [1] });
     } finally {
