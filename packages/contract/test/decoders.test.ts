@@ -1,8 +1,8 @@
-import { decodeBlynkError } from '@rosterkit/blynk';
-import { decodeImichatError } from '@rosterkit/imichat';
-import { decodeRezolveError } from '@rosterkit/rezolve';
-import { decodeRocketChatError } from '@rosterkit/rocketchat';
-import { decodeThenaError } from '@rosterkit/thena';
+import { decodeBlynkError, isBlynkErrorBody } from '@rosterkit/blynk';
+import { decodeImichatError, isImichatErrorBody } from '@rosterkit/imichat';
+import { decodeRezolveError, isRezolveErrorBody } from '@rosterkit/rezolve';
+import { decodeRocketChatError, isRocketChatErrorBody } from '@rosterkit/rocketchat';
+import { decodeThenaError, isThenaErrorBody } from '@rosterkit/thena';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
@@ -32,6 +32,14 @@ const envelopes = fc.oneof(
     { requiredKeys: [] },
   ),
 );
+
+const errorBodies = {
+  rocketchat: isRocketChatErrorBody,
+  thena: isThenaErrorBody,
+  imichat: isImichatErrorBody,
+  blynk: isBlynkErrorBody,
+  rezolve: isRezolveErrorBody,
+};
 
 describe('error decoders are total', () => {
   for (const [provider, decode] of Object.entries(decoders)) {
@@ -74,5 +82,29 @@ describe('error decoders are total', () => {
     expect(
       decodeRezolveError({ success: false, error: { code: 'TOKEN_EXPIRED', message: 'Token has expired' } }),
     ).toEqual({ code: 'TOKEN_EXPIRED', message: 'Token has expired' });
+  });
+
+  for (const [provider, isError] of Object.entries(errorBodies)) {
+    it(`${provider}: spotting an error envelope in a 2xx body is a boolean on any JSON, never a throw`, () => {
+      fc.assert(
+        fc.property(envelopes, (body) => {
+          expect(typeof isError(body)).toBe('boolean');
+        }),
+        { numRuns: 1000 },
+      );
+    });
+  }
+
+  it('spots each documented error envelope, and no documented success body', () => {
+    expect(isRocketChatErrorBody({ success: false, error: 'x' })).toBe(true);
+    expect(isRocketChatErrorBody({ success: true, users: [] })).toBe(false);
+    expect(isThenaErrorBody({ statusCode: 500, message: 'x' })).toBe(true);
+    expect(isThenaErrorBody({ status: true, message: 'Success', data: [] })).toBe(false);
+    expect(isImichatErrorBody({ status_code: 2004, description: 'x', response: '' })).toBe(true);
+    expect(isImichatErrorBody({ status_code: 4306, description: 'ok', response: {} })).toBe(false);
+    expect(isBlynkErrorBody({ error: { message: 'x' } })).toBe(true);
+    expect(isBlynkErrorBody({ content: [], totalElements: 0 })).toBe(false);
+    expect(isRezolveErrorBody({ success: false, error: { code: 'X' } })).toBe(true);
+    expect(isRezolveErrorBody({ success: true, data: [] })).toBe(false);
   });
 });
