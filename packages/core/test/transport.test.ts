@@ -297,3 +297,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
   });
 });
+
+describe('a parsed JSON response reads like any Response', () => {
+  it('json, text, arrayBuffer, bytes, blob, body and clone all serve the same bytes', async () => {
+    const payload = { users: [{ id: 'é1' }] };
+    const srv = await scriptedServer((_req, res) => sendJson(res, 200, payload));
+    close = srv.close;
+    const res = await createTransport({ json: {} })(new Request(`${srv.url}/x`));
+    const text = JSON.stringify(payload);
+    expect(await res.json()).toEqual(payload);
+    expect(await res.clone().text()).toBe(text);
+    expect(new TextDecoder().decode(await res.arrayBuffer())).toBe(text);
+    expect(new TextDecoder().decode(await res.bytes())).toBe(text);
+    expect(await (await res.blob()).text()).toBe(text);
+    expect(await new Response(res.body).text()).toBe(text);
+    expect(res.headers.get('content-type')).toContain('application/json');
+  });
+});
