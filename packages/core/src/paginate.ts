@@ -68,7 +68,7 @@ export async function* paginate<Cursor, Page, Item>(
   // A shifted item reappears on a neighbouring page: remember the ids of the last pages only
   // (one lookup per item; the ids of a page are forgotten when it leaves the window).
   const seen = scheme.key ? new Set<string>() : undefined;
-  const pageIds: string[][] = [[]];
+  const pageIds: string[][] = [];
   const keepPages = concurrency + 2;
   let yielded = 0;
   let pages = 0;
