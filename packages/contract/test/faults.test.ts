@@ -103,6 +103,49 @@ describe(`every listing under ${RATE * 100}% faults returns everything or says h
   }
 });
 
+describe('fault injection is configurable per provider and reproducible by seed', () => {
+  it('providerFaults overrides faults; the same seed injects the same faults', async () => {
+    const options = {
+      users: 300,
+      faults: { rate: 1, kinds: ['status-503'] as const },
+      providerFaults: {
+        thena: false as const,
+        blynk: { rate: 0.9, seed: 9, kinds: ['status-502'] as const },
+      },
+    };
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const box = await startSandbox(options);
+      try {
+        const list = async (id: SandboxProviderId) => {
+          let n = 0;
+          try {
+            for await (const _ of sandboxSource(box, id, {
+              retry: { maxAttempts: 8, baseDelayMs: 1 },
+            }).iterateUsers())
+              n++;
+          } catch {}
+          return n;
+        };
+        runs.push({
+          thena: await list('thena'),
+          rocketchat: await list('rocketchat'),
+          blynk: await list('blynk'),
+          faults: structuredClone(box.faults),
+        });
+      } finally {
+        await box.close();
+      }
+    }
+    expect(runs[0]?.thena).toBe(300); // no faults for Thena
+    expect(runs[0]?.rocketchat).toBe(0); // every request fails
+    expect(runs[0]?.faults['thena']).toBeUndefined();
+    expect(runs[0]?.faults['blynk']?.['status-502']).toBeGreaterThan(0); // its own settings
+    expect(runs[0]?.faults['blynk']?.['status-503']).toBeUndefined();
+    expect(runs[1]).toEqual(runs[0]);
+  });
+});
+
 describe('retries keep to the budget, the caller, and safe requests', () => {
   it('stops after maxAttempts and reports the attempts and how far the listing got', async () => {
     const box = await startSandbox({ users: 250, faults: { rate: 1, kinds: ['status-503'] } });
