@@ -51,6 +51,10 @@ export function finite(value: unknown): number | undefined {
 
 // ISO 8601 with an explicit zone: the shape nearly every provider timestamp has.
 const ZONED_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// The same, where a missing zone means UTC, and imi.chat's zone-less `2020-12-09 08:50:05.540`.
+const UTC_ISO =
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?| \d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)$/;
+const SPACED_UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -73,8 +77,8 @@ function inRange(y: number, mo: number, d: number, h: number, mi: number, s: num
  * `new Date(Date.parse(s)).toISOString()` for in-range zoned ISO strings, read by position, without
  * Date.parse or toISOString (the costly parts) when the zone is UTC; `null`: not handled here.
  */
-function fastIso(s: string): string | null {
-  if (!ZONED_ISO.test(s)) return null;
+function fastIso(s: string, shape: RegExp): string | null {
+  if (!shape.test(s)) return null;
   const hasSeconds = s.charCodeAt(16) === 58; // ':'
   const y = digits(s, 0, 4);
   const sec = hasSeconds ? digits(s, 17, 2) : 0;
@@ -89,8 +93,8 @@ function fastIso(s: string): string | null {
     at = end;
   }
   const zone = s.slice(at);
-  if (zone === 'Z' || zone === '+00:00' || zone === '-00:00')
-    return `${s.slice(0, 16)}:${hasSeconds ? s.slice(17, 19) : '00'}.${ms}Z`;
+  if (zone === '' || zone === 'Z' || zone === '+00:00' || zone === '-00:00')
+    return `${s.slice(0, 10)}T${s.slice(11, 16)}:${hasSeconds ? s.slice(17, 19) : '00'}.${ms}Z`;
   const oh = digits(zone, 1, 2);
   const om = digits(zone, 4, 2);
   if (y < 100 || oh > 23 || om > 59) return null; // Date.UTC maps years 0–99 to 1900–1999
@@ -118,10 +122,19 @@ export function isoFromString(value: unknown): string | undefined {
   }
   const s = text(value);
   if (s === undefined) return undefined;
-  const fast = fastIso(s);
+  const fast = fastIso(s, ZONED_ISO);
   if (fast !== null) return fast;
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/** ISO 8601 from a timestamp the provider documents as UTC: no zone means UTC, and `2020-12-09 08:50:05.540` is read too. */
+export function isoFromUtcString(value: unknown): string | undefined {
+  const s = text(value);
+  if (s === undefined) return undefined;
+  const fast = fastIso(s, UTC_ISO);
+  if (fast !== null) return fast;
+  return isoFromString(SPACED_UTC.test(s) ? `${s.replace(' ', 'T')}Z` : s);
 }
 
 /** ISO 8601 from epoch milliseconds (Blynk), else undefined. */

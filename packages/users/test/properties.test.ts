@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MappingError, mapUser, providers } from '../src/index.js';
-import { isoFromEpochMs, isoFromString } from '../src/map-helpers.js';
+import { isoFromEpochMs, isoFromString, isoFromUtcString } from '../src/map-helpers.js';
 
 /** Arbitrary JSON, plus records that look like the provider's (id present, random extra fields). */
 const json = fc.jsonValue({ maxDepth: 4 });
@@ -81,6 +81,28 @@ describe('isoFromString (the fast path) agrees with Date.parse', () => {
     fc.assert(
       fc.property(zoned, (s) => {
         expect(isoFromString(s)).toBe(reference(s));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('isoFromUtcString: a missing zone means UTC, a space may stand for the T', () => {
+    const utcReference = (s: string) => {
+      const t = s.trim();
+      const zoneless = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(t);
+      return reference(zoneless ? `${t.replace(' ', 'T')}Z` : t);
+    };
+    const variants = zoned.chain((z) =>
+      fc.constantFrom(
+        z,
+        z.replace('T', ' '),
+        z.replace(/(Z|[+-]\d{2}:\d{2})$/, ''),
+        z.replace('T', ' ').replace(/(Z|[+-]\d{2}:\d{2})$/, ''),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.oneof(variants, fc.string()), (s) => {
+        expect(isoFromUtcString(s)).toBe(utcReference(s));
       }),
       { numRuns: 20_000 },
     );

@@ -1,5 +1,5 @@
 import type { FieldSources } from '../fields.js';
-import { buildUser, isoFromString, record, requireId, text } from '../map-helpers.js';
+import { buildUser, isoFromUtcString, record, requireId, text } from '../map-helpers.js';
 import type { RawUsers, UserOf, UserStatus } from '../model.js';
 
 export const imichatSources: FieldSources = {
@@ -25,14 +25,6 @@ export const imichatSources: FieldSources = {
   lastLoginAt: null,
 };
 
-/** imi.chat timestamps are "UTC datetimes": ISO 8601, or `2020-12-09 08:50:05.540` (no zone = UTC). */
-function utc(value: unknown): string | undefined {
-  const s = text(value);
-  if (s === undefined) return undefined;
-  const spaced = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(s) ? `${s.replace(' ', 'T')}Z` : s;
-  return isoFromString(spaced);
-}
-
 /** imi.chat: numeric `id`; `first_name`/`last_name` as sent; `email_id`; status active/inactive. */
 export function mapImichatUser(raw: RawUsers['imichat']): UserOf<'imichat'> {
   const r = record('imichat', 'id', raw);
@@ -52,8 +44,8 @@ export function mapImichatUser(raw: RawUsers['imichat']): UserOf<'imichat'> {
       status,
       roles: roleType ? [roleType] : [],
       title: text(r['job_description']),
-      createdAt: utc(r['created_at']),
-      updatedAt: utc(r['updated_at']),
+      createdAt: isoFromUtcString(r['created_at']),
+      updatedAt: isoFromUtcString(r['updated_at']),
     },
     raw,
   );
