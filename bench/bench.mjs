@@ -5,7 +5,7 @@
 // Sections: 1 per-request overhead (rosterkit vs fetch vs axios vs ky), 2 large listing (serial vs
 // concurrent), 3 memory (10k vs 100k users through listUsers), 4 mapUser throughput, 5 size,
 // 6 build (cold vs warm turbo).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { createThenaClient } from '@rosterkit/thena';
 import { mapUser, providers } from '@rosterkit/users';
 import axios from 'axios';
 import ky from 'ky';
+import { childSandbox } from './child-sandbox.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -44,20 +45,6 @@ const table = (title, head, rows) => {
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const r of rows) console.log(line(r));
 };
-
-/** The sandbox in a child process (on the other core), so only the client's work is measured here. */
-async function childSandbox(users, latencyMs, only) {
-  const child = spawn(
-    process.execPath,
-    [join(here, 'sandbox-child.mjs'), String(users), String(latencyMs), only.join(',')],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const providers = await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.stdout.once('data', (d) => resolve(JSON.parse(String(d))));
-  });
-  return { providers, close: () => child.kill() };
-}
 
 /** Calls per second, and this process's CPU time per call in µs (the client's own cost). */
 async function timeIt(fn, seconds) {

@@ -5,17 +5,13 @@ import { createRezolveClient } from '@rosterkit/rezolve';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { createThenaClient } from '@rosterkit/thena';
 import { listUsers } from '@rosterkit/users';
+import { childSandbox } from './child-sandbox.mjs';
 
 const users = Number(process.argv[2]);
 const only = process.argv[3] ? process.argv[3].split(',') : undefined;
 // The sandbox runs in a child of its own so its memory is not counted.
-const { spawn } = await import('node:child_process');
-const child = spawn(
-  process.execPath,
-  [new URL('./sandbox-child.mjs', import.meta.url).pathname, String(users)],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const info = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
+const box = await childSandbox(users);
+const info = box.providers;
 const s = (p, k) => info[p].credentials[k];
 const sources = [
   createThenaClient({ baseUrl: info.thena.baseUrl, apiKey: s('thena', 'apiKey') }),
@@ -44,7 +40,7 @@ const sources = [
 ];
 let listed = 0;
 for await (const _ of listUsers(only ? sources.filter((c) => only.includes(c.provider)) : sources)) listed++;
-child.kill();
+box.close();
 console.log(
   JSON.stringify({ usersPerProvider: users, listed, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
 );
