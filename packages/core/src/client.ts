@@ -5,10 +5,13 @@ import createClient, {
   type Middleware,
 } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
-import { ApiError } from './errors.js';
+import { ApiError, RosterkitError } from './errors.js';
+import { checkOptions, clientOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
+import { callBudget, isTimeoutReason } from './signal.js';
 import {
   createTransport,
+  DEFAULT_TIMEOUT_MS,
   getResponseMeta,
   type RateLimitReset,
   type RetryOptions,
@@ -24,11 +27,19 @@ export interface ClientOptions extends BaseUrlOptions {
   fetch?: (input: Request) => Promise<Response>;
   /** Retry policy, or `false` to make exactly one attempt per call. */
   retry?: RetryOptions | false;
-  /** Overall budget per call in ms, retries and rate-limit waits included. */
+  /**
+   * Overall budget per call in ms: every attempt, retry and rate-limit wait, and the wait for a
+   * token, included. Default 120 000 (2 minutes).
+   */
   timeoutMs?: number;
+  /**
+   * Per attempt: no byte for this long (waiting for the answer, or inside its body) ends the
+   * attempt, which is retried when the request is safe to repeat. Default 30 000 (30 s).
+   */
+  idleTimeoutMs?: number;
   /** Aborts every call of this client when it fires. */
   signal?: AbortSignal;
-  /** Largest response body accepted, in bytes (default 64 MiB). */
+  /** Largest response body accepted, in decoded bytes, checked while it streams in (default 64 MiB). */
   maxResponseBytes?: number;
   /** Extra headers sent on every call (never credentials: use the provider's auth options). */
   headers?: Record<string, string>;
@@ -54,6 +65,11 @@ export interface ProviderDefinition {
   isIdempotent?: (request: Request) => boolean;
   /** Response header carrying a request id, if the provider sends one. */
   requestIdHeader?: string;
+  /**
+   * Headers the client sets from its own validated options (credentials, a tenant id, a team id);
+   * `ClientOptions.headers` may not override them. `Authorization` is always managed.
+   */
+  managedHeaders?: readonly string[];
 }
 
 /**
@@ -76,13 +92,24 @@ type ProvideParams<Prm, K extends string> = Prm extends { header?: infer H }
 
 /** The provider's authentication, applied as openapi-fetch middleware. */
 export interface AuthHandler {
-  /** Adds credentials to an outgoing request (may fetch or refresh a token first). */
+  /**
+   * Adds credentials to an outgoing request (may fetch or refresh a token first; wait for it with
+   * the request's signal, which carries the call's budget).
+   */
   apply(request: Request): void | Promise<void>;
   /** Every secret value currently in use, for redaction. */
   secrets(): readonly (string | undefined)[];
-  /** When a call fails because the credential expired: refresh it; the call is then made once more. */
-  refresh?(): Promise<void>;
+  /**
+   * When a call fails because the credential expired: get a new one (`used` is the request's
+   * credential as `apply` set it); the call is then made once more. Never run for a token request.
+   */
+  refresh?(signal: AbortSignal): Promise<void>;
   isExpired?(error: ApiError): boolean;
+  /**
+   * The provider's token endpoints (`/oauth2/token`, `/authorize`): their refusals are reported at
+   * once as `kind: 'auth'`, never answered by fetching a token (which would wait on itself).
+   */
+  isTokenPath?(path: string): boolean;
 }
 
 type InitParam<Init> =
@@ -137,13 +164,14 @@ export function createApiClient<Paths extends {}>(
   /** Extra openapi-fetch middleware of the provider (e.g. an ETag cache), after auth. */
   middleware: readonly Middleware[] = [],
 ): ApiClient<Paths> {
+  checkOptions(provider.id, clientOptionsSchema(provider.managedHeaders ?? []), options);
   const url = requireBaseUrl(provider.id, baseUrl, options);
   const redactor = new Redactor(() => auth.secrets());
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const transport = createTransport({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retry !== undefined ? { retry: options.retry } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     ...(provider.rateLimitReset ? { rateLimitReset: provider.rateLimitReset } : {}),
     ...(provider.allowRedirect ? { allowRedirect: provider.allowRedirect } : {}),
@@ -165,12 +193,7 @@ export function createApiClient<Paths extends {}>(
   const operationOf = (method: string, path: string) =>
     provider.operations[`${method} ${path}`] ?? `${method} ${path}`;
 
-  async function call(
-    method: (typeof METHODS)[number],
-    path: string,
-    init: unknown,
-    refreshed = false,
-  ): Promise<unknown> {
+  async function call(method: (typeof METHODS)[number], path: string, init: unknown): Promise<unknown> {
     const operation = operationOf(method, path);
     if (path.includes('{'))
       requirePathParams(
@@ -178,24 +201,59 @@ export function createApiClient<Paths extends {}>(
         path,
         (init as { params?: { path?: unknown } } | undefined)?.params?.path,
       );
-    let err: ApiError;
+    // One budget for the whole call: the token wait, every attempt and wait, a refresh and its retry.
+    const given = (init as { signal?: AbortSignal | null } | undefined)?.signal ?? undefined;
+    const budget = callBudget(timeoutMs, [given, options.signal]);
+    const attempt = async (): Promise<unknown> => {
+      try {
+        // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
+        const result = await (raw[method] as any)(path, { ...(init as object), signal: budget.signal });
+        if (result.response.ok) return result;
+        return httpError(operation, result.response, result.error);
+      } catch (error) {
+        return toApiError(error, operation, budget.signal);
+      }
+    };
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-      const result = await (raw[method] as any)(path, init);
-      if (result.response.ok) return result;
-      err = httpError(operation, result.response, result.error);
-    } catch (error) {
-      err = toApiError(error, operation);
+      let outcome = await attempt();
+      if (!(outcome instanceof ApiError)) return outcome;
+      const tokenCall = auth.isTokenPath?.(path) ?? false;
+      const expired = outcome.kind === 'http' && (auth.isExpired?.(outcome) ?? false);
+      if (tokenCall && (expired || [400, 401, 403].includes(outcome.status)) && outcome.kind === 'http')
+        throw refused(outcome, 'the provider refused the credentials');
+      if (!expired || !auth.refresh) throw outcome;
+      try {
+        await auth.refresh(budget.signal);
+      } catch (error) {
+        throw toApiError(error, operation, budget.signal);
+      }
+      outcome = await attempt();
+      if (!(outcome instanceof ApiError)) return outcome;
+      if (outcome.kind === 'http' && auth.isExpired?.(outcome))
+        throw refused(outcome, 'the credentials were refused again with a fresh token');
+      throw outcome;
+    } finally {
+      budget.dispose();
     }
-    if (!refreshed && auth.refresh && auth.isExpired?.(err)) {
-      await auth.refresh();
-      return call(method, path, init, true);
-    }
-    throw err;
+  }
+
+  /** A refused credential: the same error, as `kind: 'auth'`. */
+  function refused(error: ApiError, why: string): ApiError {
+    return makeError({
+      operation: error.operation,
+      kind: 'auth',
+      status: error.status,
+      code: error.code,
+      message: `${error.message} (${why})`,
+      requestId: error.requestId,
+      attempts: error.attempts,
+      url: error.url,
+      body: error.body,
+    });
   }
 
   function httpError(operation: string, response: Response, body: unknown): ApiError {
-    const decoded = safeDecode(provider, body, response.status);
+    const decoded = safeDecode(provider, body, response.status, redactor);
     const retryAfterMs =
       response.status === 429 || response.status === 503
         ? serverRequestedDelay(response, provider.rateLimitReset)
@@ -216,10 +274,22 @@ export function createApiClient<Paths extends {}>(
     });
   }
 
-  function toApiError(error: unknown, operation: string): ApiError {
+  function toApiError(error: unknown, operation: string, signal: AbortSignal): ApiError {
     if (error instanceof ApiError) return error;
+    // Bad input found while building the request (a header param): thrown as it is.
+    if (error instanceof RosterkitError) throw error;
+    if (signal.aborted && !(error instanceof TransportFailure)) {
+      // Stopped outside the transport (waiting for a token, a refresh): the budget or the caller.
+      const timedOut = isTimeoutReason(signal.reason);
+      return makeError({
+        operation,
+        kind: timedOut ? 'timeout' : 'aborted',
+        message: `${provider.id} ${operation}: ${timedOut ? (signal.reason as Error).message : 'the request was aborted'}`,
+      });
+    }
     if (error instanceof TransportFailure) {
-      const decoded = error.body === undefined ? {} : safeDecode(provider, error.body, error.status ?? 0);
+      const decoded =
+        error.body === undefined ? {} : safeDecode(provider, error.body, error.status ?? 0, redactor);
       return makeError({
         operation,
         kind: error.kind,
@@ -275,16 +345,22 @@ function redactedEvents(onEvent: (event: TransportEvent) => void, redactor: Reda
     );
 }
 
+/**
+ * The provider's code and message from an error body. The body is redacted *before* the decoder
+ * sees it (decoders cut string bodies) and the results are redacted again before they are cut, so a
+ * secret that straddles a cut is never left half-recognisable.
+ */
 function safeDecode(
   provider: ProviderDefinition,
   body: unknown,
   status: number,
+  redactor: Redactor,
 ): { code?: string | undefined; message?: string | undefined } {
   try {
-    const decoded = provider.decodeError(body, status);
+    const decoded = provider.decodeError(redactor.value(body), status);
     return {
-      code: typeof decoded.code === 'string' ? decoded.code.slice(0, 200) : undefined,
-      message: typeof decoded.message === 'string' ? decoded.message.slice(0, 500) : undefined,
+      code: typeof decoded.code === 'string' ? redactor.cut(decoded.code, 200) : undefined,
+      message: typeof decoded.message === 'string' ? redactor.cut(decoded.message, 500) : undefined,
     };
   } catch {
     return {};

@@ -16,6 +16,7 @@ export {
   RosterkitError,
 } from './errors.js';
 export { createEtagCache } from './etag.js';
+export { type Check, checkOptions, is, MAX_TIMER_MS, type OptionSchema } from './options.js';
 export {
   invalidPage,
   type PageScheme,
@@ -24,9 +25,13 @@ export {
   paginate,
 } from './paginate.js';
 export { REDACTED, Redactor } from './redact.js';
-export { linkSignals } from './signal.js';
+export { callBudget, linkSignals } from './signal.js';
+export { createTokenLifecycle, type TokenGrant, type TokenLifecycle } from './token.js';
 export {
   createTransport,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
   parseRetryAfter,
   type RateLimitReset,
   type RetryOptions,
