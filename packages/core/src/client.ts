@@ -9,6 +9,7 @@ import { ApiError, RosterkitError } from './errors.js';
 import { checkOptions, clientOptionsSchema } from './options.js';
 import { Redactor } from './redact.js';
 import { callBudget, isTimeoutReason } from './signal.js';
+import { raceSignal } from './token.js';
 import {
   createTransport,
   DEFAULT_TIMEOUT_MS,
@@ -185,7 +186,15 @@ export function createApiClient<Paths extends {}>(
     redirect: 'manual', // the transport decides which redirects are followed
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) }, ...middleware);
+  // Whatever the provider's auth waits on (a token endpoint, a caller's token function), the call's
+  // budget ends the wait.
+  raw.use(
+    {
+      onRequest: async ({ request }) =>
+        void (await raceSignal(Promise.resolve(auth.apply(request)), request.signal)),
+    },
+    ...middleware,
+  );
 
   const makeError = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
     new ApiError({ provider: provider.id, ...init }, redactor);
@@ -217,9 +226,13 @@ export function createApiClient<Paths extends {}>(
     try {
       let outcome = await attempt();
       if (!(outcome instanceof ApiError)) return outcome;
-      const tokenCall = auth.isTokenPath?.(path) ?? false;
-      const expired = outcome.kind === 'http' && (auth.isExpired?.(outcome) ?? false);
-      if (tokenCall && (expired || [400, 401, 403].includes(outcome.status)) && outcome.kind === 'http')
+      // A refused credential (including one refused while fetching a token for this call) is never
+      // answered by fetching a token again.
+      const expired = outcome.kind !== 'auth' && (auth.isExpired?.(outcome) ?? false);
+      if (
+        auth.isTokenPath?.(path) &&
+        (expired || (outcome.kind === 'http' && [400, 401, 403].includes(outcome.status)))
+      )
         throw refused(outcome, 'the provider refused the credentials');
       if (!expired || !auth.refresh) throw outcome;
       try {
@@ -229,7 +242,7 @@ export function createApiClient<Paths extends {}>(
       }
       outcome = await attempt();
       if (!(outcome instanceof ApiError)) return outcome;
-      if (outcome.kind === 'http' && auth.isExpired?.(outcome))
+      if (outcome.kind !== 'auth' && auth.isExpired?.(outcome))
         throw refused(outcome, 'the credentials were refused again with a fresh token');
       throw outcome;
     } finally {

@@ -37,7 +37,7 @@ export function createTokenLifecycle(fetchToken: () => Promise<TokenGrant>): Tok
     pending ??= (async () => {
       try {
         const grant = await fetchToken();
-        const ttl = grant.expiresIn === undefined ? undefined : Math.max(1, grant.expiresIn) * 1000;
+        const ttl = grant.expiresIn === undefined ? undefined : Math.max(0, grant.expiresIn) * 1000;
         token = grant.token;
         expiresAt =
           ttl === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttl - Math.min(60_000, ttl / 10);
@@ -68,7 +68,10 @@ export function createTokenLifecycle(fetchToken: () => Promise<TokenGrant>): Tok
 /** `promise`, or the signal's reason as soon as it aborts (the shared promise itself goes on). */
 export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    promise.catch(() => {}); // abandoned here: its failure is nobody's unhandled rejection
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
