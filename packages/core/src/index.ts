@@ -1,6 +1,8 @@
 export {
   type ApiClient,
   type AuthHandler,
+  type CallOptions,
+  type ClientMiddleware,
   type ClientOptions,
   createApiClient,
   type ProvidedHeaders,
@@ -16,6 +18,7 @@ export {
   RosterkitError,
 } from './errors.js';
 export { createEtagCache } from './etag.js';
+export { requestLogger } from './logger.js';
 export { type Check, checkOptions, is, MAX_TIMER_MS, type OptionSchema } from './options.js';
 export {
   invalidPage,
@@ -28,15 +31,18 @@ export { REDACTED, Redactor } from './redact.js';
 export { callBudget, linkSignals } from './signal.js';
 export { createTokenLifecycle, type TokenGrant, type TokenLifecycle } from './token.js';
 export {
+  type CallContext,
   createTransport,
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_TIMEOUT_MS,
   parseRetryAfter,
+  type RateLimitInfo,
   type RateLimitReset,
   type RetryOptions,
   serverRequestedDelay,
   sleep,
+  type Transport,
   type TransportEvent,
   type TransportOptions,
 } from './transport.js';

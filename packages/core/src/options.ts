@@ -120,6 +120,7 @@ export function clientOptionsSchema(managedHeaders: readonly string[]): OptionSc
     maxResponseBytes: is.integer(1),
     headers: headersCheck(managedHeaders),
     onEvent: is.function,
+    onRateLimit: is.function,
   };
 }
 
