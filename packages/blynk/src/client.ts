@@ -1,12 +1,14 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkHeaderValue,
+  checkList,
   checkOptions,
+  checkString,
   createApiClient,
   createTokenLifecycle,
   InputError,
   invalidPage,
-  is,
   type OptionSchema,
   optionalInteger,
   type PaginateOptions,
@@ -55,10 +57,10 @@ export interface BlynkClient extends ApiClient<paths> {
 
 /** Blynk's own options, checked once at creation (the shared ones are checked by core). */
 const blynkSchema: OptionSchema = {
-  clientId: is.headerValue,
-  clientSecret: is.headerValue,
-  token: is.headerValue,
-  allowedRedirectHosts: is.list(is.string),
+  clientId: checkHeaderValue,
+  clientSecret: checkHeaderValue,
+  token: checkHeaderValue,
+  allowedRedirectHosts: checkList(checkString),
 };
 
 export function createBlynkClient(options: BlynkClientOptions): BlynkClient {

@@ -6,7 +6,7 @@ import createClient, {
 } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import { ApiError, RosterkitError } from './errors.js';
-import { checkOptions, clientOptionsSchema, is, retrySchema } from './options.js';
+import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
 import { Redactor } from './redact.js';
 import { callBudget, isTimeoutReason } from './signal.js';
 import { raceSignal } from './token.js';
@@ -250,7 +250,7 @@ export function createApiClient<Paths extends {}>(
     } = (init ?? {}) as CallOptions & {
       signal?: AbortSignal | null;
     } & Record<string, unknown>;
-    if (retry !== undefined) is.falseOr(retrySchema)(provider.id, 'retry', retry);
+    if (retry !== undefined) checkFalseOr(retrySchema)(provider.id, 'retry', retry);
     const context = retry === undefined ? { operation } : { operation, retry };
     // One budget for the whole call: the token wait, every attempt and wait, a refresh and its retry.
     const budget = callBudget(timeoutMs, [given ?? undefined, options.signal]);

@@ -19,7 +19,21 @@ export {
 } from './errors.js';
 export { createEtagCache } from './etag.js';
 export { requestLogger } from './logger.js';
-export { type Check, checkOptions, is, MAX_TIMER_MS, type OptionSchema } from './options.js';
+export {
+  type Check,
+  checkBoolean,
+  checkFalseOr,
+  checkFunction,
+  checkHeaderValue,
+  checkInteger,
+  checkList,
+  checkMs,
+  checkOptions,
+  checkSignal,
+  checkString,
+  MAX_TIMER_MS,
+  type OptionSchema,
+} from './options.js';
 export {
   invalidPage,
   type PageScheme,

@@ -29,54 +29,53 @@ const fail = (provider: string, field: string, message: string): never => {
   throw new InputError(provider, field, message);
 };
 
-/** Schema building blocks. */
-export const is = {
-  /** An integer in [min, max]. */
-  integer:
-    (min: number, max: number = Number.MAX_SAFE_INTEGER): Check =>
-    (p, f, v) => {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-        fail(p, f, `must be an integer between ${min} and ${max}`);
-    },
-  /** A duration in ms: a finite number in [min, MAX_TIMER_MS]. */
-  ms:
-    (min: number): Check =>
-    (p, f, v) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS)
-        fail(p, f, `must be a number of milliseconds between ${min} and ${MAX_TIMER_MS}`);
-    },
-  boolean: ((p, f, v) => {
-    if (typeof v !== 'boolean') fail(p, f, 'must be true or false');
-  }) as Check,
-  function: ((p, f, v) => {
-    if (typeof v !== 'function') fail(p, f, 'must be a function');
-  }) as Check,
-  signal: ((p, f, v) => {
-    if (!(v instanceof AbortSignal)) fail(p, f, 'must be an AbortSignal');
-  }) as Check,
-  string: ((p, f, v) => void requireString(p, f, v)) as Check,
-  /** Travels in a header: non-empty, no control characters, Latin-1 only. */
-  headerValue: ((p, f, v) => void requireHeaderValue(p, f, v)) as Check,
-  /** A list whose every item passes `item`. */
-  list:
-    (item: Check): Check =>
-    (p, f, v) => {
-      if (!Array.isArray(v)) fail(p, f, 'must be an array');
-      for (const [i, x] of (v as unknown[]).entries()) item(p, `${f}[${i}]`, x);
-    },
-  /** `false`, or an object checked by `schema`. */
-  falseOr:
-    (schema: OptionSchema): Check =>
-    (p, f, v) => {
-      if (v !== false) checkOptions(p, schema, v, `${f}.`);
-    },
-  oneOf:
-    (...values: readonly unknown[]): Check =>
-    (p, f, v) => {
-      if (!values.includes(v))
-        fail(p, f, `must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
-    },
+/** An integer in [min, max]. */
+export const checkInteger =
+  (min: number, max: number = Number.MAX_SAFE_INTEGER): Check =>
+  (p, f, v) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      fail(p, f, `must be an integer between ${min} and ${max}`);
+  };
+
+/** A duration in ms: a finite number in [min, MAX_TIMER_MS]. */
+export const checkMs =
+  (min: number): Check =>
+  (p, f, v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > MAX_TIMER_MS)
+      fail(p, f, `must be a number of milliseconds between ${min} and ${MAX_TIMER_MS}`);
+  };
+
+export const checkBoolean: Check = (p, f, v) => {
+  if (typeof v !== 'boolean') fail(p, f, 'must be true or false');
 };
+
+export const checkFunction: Check = (p, f, v) => {
+  if (typeof v !== 'function') fail(p, f, 'must be a function');
+};
+
+export const checkSignal: Check = (p, f, v) => {
+  if (!(v instanceof AbortSignal)) fail(p, f, 'must be an AbortSignal');
+};
+
+export const checkString: Check = (p, f, v) => void requireString(p, f, v);
+
+/** Travels in a header: non-empty, no control characters, Latin-1 only. */
+export const checkHeaderValue: Check = (p, f, v) => void requireHeaderValue(p, f, v);
+
+/** A list whose every item passes `item`. */
+export const checkList =
+  (item: Check): Check =>
+  (p, f, v) => {
+    if (!Array.isArray(v)) fail(p, f, 'must be an array');
+    for (const [i, x] of (v as unknown[]).entries()) item(p, `${f}[${i}]`, x);
+  };
+
+/** `false`, or an object checked by `schema`. */
+export const checkFalseOr =
+  (schema: OptionSchema): Check =>
+  (p, f, v) => {
+    if (v !== false) checkOptions(p, schema, v, `${f}.`);
+  };
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -97,37 +96,37 @@ export function headersCheck(managed: readonly string[]): Check {
 
 /** The retry policy's schema. */
 export const retrySchema: OptionSchema = {
-  maxAttempts: is.integer(1, 100),
-  baseDelayMs: is.ms(0),
-  maxDelayMs: is.ms(0),
-  maxRetryAfterMs: is.ms(0),
-  methods: is.list((p, f, v) => {
+  maxAttempts: checkInteger(1, 100),
+  baseDelayMs: checkMs(0),
+  maxDelayMs: checkMs(0),
+  maxRetryAfterMs: checkMs(0),
+  methods: checkList((p, f, v) => {
     if (typeof v !== 'string' || !TOKEN.test(v)) fail(p, f, 'must be an HTTP method name');
   }),
-  statuses: is.list(is.integer(100, 599)),
+  statuses: checkList(checkInteger(100, 599)),
 };
 
 /** The schema of the options every client accepts (`ClientOptions`). */
 export function clientOptionsSchema(managedHeaders: readonly string[]): OptionSchema {
   return {
-    baseUrl: is.string,
-    allowInsecureHttp: is.boolean,
-    fetch: is.function,
-    retry: is.falseOr(retrySchema),
-    timeoutMs: is.ms(1),
-    idleTimeoutMs: is.ms(1),
-    signal: is.signal,
-    maxResponseBytes: is.integer(1),
+    baseUrl: checkString,
+    allowInsecureHttp: checkBoolean,
+    fetch: checkFunction,
+    retry: checkFalseOr(retrySchema),
+    timeoutMs: checkMs(1),
+    idleTimeoutMs: checkMs(1),
+    signal: checkSignal,
+    maxResponseBytes: checkInteger(1),
     headers: headersCheck(managedHeaders),
-    onEvent: is.function,
-    onRateLimit: is.function,
+    onEvent: checkFunction,
+    onRateLimit: checkFunction,
   };
 }
 
 /** The schema of a listing's options (`PaginateOptions`). */
 export const paginateOptionsSchema: OptionSchema = {
-  signal: is.signal,
-  concurrency: is.integer(1, 64),
-  maxItems: is.integer(0),
-  onPage: is.function,
+  signal: checkSignal,
+  concurrency: checkInteger(1, 64),
+  maxItems: checkInteger(0),
+  onPage: checkFunction,
 };

@@ -1,12 +1,13 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkHeaderValue,
   checkOptions,
+  checkString,
   createApiClient,
   createTokenLifecycle,
   InputError,
   invalidPage,
-  is,
   type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
@@ -67,10 +68,10 @@ export interface ImichatClient extends ApiClient<ImichatPaths> {
 
 /** imi.chat's own options, checked once at creation (the shared ones are checked by core). */
 const imichatSchema: OptionSchema = {
-  baseUrl: is.string,
-  tenantDomain: is.headerValue,
-  apiKey: is.headerValue,
-  domainName: is.headerValue,
+  baseUrl: checkString,
+  tenantDomain: checkHeaderValue,
+  apiKey: checkHeaderValue,
+  domainName: checkHeaderValue,
   teamId: (p, f, v) => {
     if (!(typeof v === 'string' ? /^[0-9]+$/.test(v) : Number.isSafeInteger(v) && (v as number) >= 0))
       throw new InputError(p, f, 'must be a numeric team id');

@@ -1,13 +1,14 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkBoolean,
+  checkHeaderValue,
   checkOptions,
   createApiClient,
   createEtagCache,
   createTokenLifecycle,
   InputError,
   invalidPage,
-  is,
   type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
@@ -67,9 +68,9 @@ export interface RezolveClient extends ApiClient<RezolvePaths> {
 /** Rezolve's own options, checked once at creation (the shared ones are checked by core). */
 const rezolveSchema: OptionSchema = {
   tenantId: (p, f, v) => void requireUuid(p, f, v),
-  realm: is.headerValue,
-  token: (p, f, v) => (typeof v === 'function' ? undefined : is.headerValue(p, f, v)),
-  etagCache: is.boolean,
+  realm: checkHeaderValue,
+  token: (p, f, v) => (typeof v === 'function' ? undefined : checkHeaderValue(p, f, v)),
+  etagCache: checkBoolean,
 };
 
 export function createRezolveClient(options: RezolveClientOptions): RezolveClient {

@@ -1,4 +1,13 @@
-import { ApiError, checkOptions, is, type OptionSchema, Redactor, RosterkitError } from '@rosterkit/core';
+import {
+  ApiError,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  type OptionSchema,
+  Redactor,
+  RosterkitError,
+} from '@rosterkit/core';
 import { mapUser } from './map.js';
 import { MappingError } from './map-helpers.js';
 import type { ProviderId, RawUsers, User } from './model.js';
@@ -74,10 +83,10 @@ export class ListUsersError extends RosterkitError {
 
 /** `listUsers` options, checked before any provider is read. */
 const listUsersSchema: OptionSchema = {
-  concurrency: is.integer(1, 1000),
-  signal: is.signal,
-  onProgress: is.function,
-  bufferSize: is.integer(1, 1_000_000),
+  concurrency: checkInteger(1, 1000),
+  signal: checkSignal,
+  onProgress: checkFunction,
+  bufferSize: checkInteger(1, 1_000_000),
 };
 
 /**
