@@ -149,6 +149,24 @@ describe('provider-specific mistakes', () => {
     expect(String((error as Error).stack)).not.toContain('p4ssw0rd');
   });
 
+  it('a per-call retry policy is checked when the call is made, before any request', async () => {
+    requests = 0;
+    const info = box.providers.rezolve;
+    const client = createRezolveClient({
+      baseUrl: info.baseUrl,
+      tenantId: info.credentials['tenantId'] as string,
+      token: info.credentials['token'] as string,
+      fetch: counting,
+    });
+    await expect(
+      client.GET('/user/list', {
+        params: { query: { type: 'agent', module: 'ticketing' } },
+        retry: { maxAttempts: Number.POSITIVE_INFINITY },
+      }),
+    ).rejects.toMatchObject({ name: 'InputError', field: 'retry.maxAttempts' });
+    expect(requests).toBe(0);
+  });
+
   it('Rezolve: a per-call x-tenantid header is checked like the option, before any request', async () => {
     requests = 0;
     const info = box.providers.rezolve;
