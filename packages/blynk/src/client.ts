@@ -118,12 +118,14 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
           if (basic) request.headers.set('Authorization', `Basic ${basic}`);
           return;
         }
-        request.headers.set('Authorization', `Bearer ${staticToken ?? (await tokens.get(request.signal))}`);
+        const token = staticToken ?? (await tokens.get(request.signal));
+        request.headers.set('Authorization', `Bearer ${token}`);
+        return token;
       },
       secrets: () => [clientSecret, basic, tokens.current(), refreshToken, staticToken],
       isTokenPath: (path) => TOKEN_PATH.test(path),
       isExpired: (error) => error.status === 401 && !staticToken,
-      refresh: async (signal) => void (await tokens.renew(tokens.current(), signal)),
+      refresh: async (signal, used) => void (await tokens.renew(used, signal)),
     },
     options,
   );

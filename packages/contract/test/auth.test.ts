@@ -108,6 +108,33 @@ describe('Blynk OAuth2 token endpoint refusing the client', () => {
     expect(srv.calls.filter((c) => !c.includes('/oauth2/token'))).toHaveLength(2);
   });
 
+  it('calls refused with an expired token share one renewal; none discards the new token', async () => {
+    let tokens = 0;
+    const srv = await serve((req, res) => {
+      if (req.url?.includes('/oauth2/token'))
+        return json(res, 200, {
+          access_token: `tok-${++tokens}-abcdefgh`,
+          token_type: 'Bearer',
+          expires_in: 3600,
+        });
+      const fresh = req.headers.authorization === 'Bearer tok-2-abcdefgh';
+      // Stagger the refusals so some arrive after the renewal is done.
+      setTimeout(
+        () =>
+          fresh
+            ? json(res, 200, { content: [], totalElements: 0, page: 0, size: 10 })
+            : json(res, 401, { error: { message: 'token expired' } }),
+        fresh ? 0 : srv.calls.length * 30,
+      );
+    });
+    const client = blynk(srv.url);
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() => settle(client.GET('/api/v1/organization/users', { params: { query: {} } }))),
+    );
+    expect(results).toEqual(['resolved', 'resolved', 'resolved', 'resolved']);
+    expect(tokens).toBe(2);
+  });
+
   it('the CLI reports the refusal on stderr and exits non-zero', async () => {
     const srv = await serve((_req, res) => json(res, 401, { error: 'invalid_client' }));
     let stderr = '';

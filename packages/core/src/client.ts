@@ -122,15 +122,17 @@ export interface AuthHandler {
   /**
    * Adds credentials to an outgoing request (may fetch or refresh a token first; wait for it with
    * the request's signal, which carries the call's budget — the client also ends the wait then).
+   * Returns the token it used, if any: `refresh` is told which token was refused.
    */
-  apply(request: Request): void | Promise<void>;
+  apply(request: Request): void | string | Promise<void | string>;
   /** Every secret value currently in use, for redaction. */
   secrets(): readonly (string | undefined)[];
   /**
    * When a call fails because the credential expired: get a new one (bounded by `signal`, the
-   * call's budget); the call is then made once more. Never run for a token request.
+   * call's budget) unless `used` — the token the refused request carried — was already replaced;
+   * the call is then made once more. Never run for a token request.
    */
-  refresh?(signal: AbortSignal): Promise<void>;
+  refresh?(signal: AbortSignal, used: string | undefined): Promise<void>;
   isExpired?(error: ApiError): boolean;
   /**
    * The provider's token endpoints (`/oauth2/token`, `/authorize`): their refusals are reported at
@@ -218,13 +220,17 @@ export function createApiClient<Paths extends {}>(
     ...(options.headers ? { headers: options.headers } : {}),
   });
   const hooks: ClientMiddleware[] = [];
+  /** The token `auth.apply` put on each request, so a refresh knows which one was refused. */
+  const tokenOf = new WeakMap<Request, string>();
   raw.use(
     userMiddleware(hooks, redactor),
     // Whatever the provider's auth waits on (a token endpoint, a caller's token function), the
     // call's budget ends the wait.
     {
-      onRequest: async ({ request }) =>
-        void (await raceSignal(Promise.resolve(auth.apply(request)), request.signal)),
+      onRequest: async ({ request }) => {
+        const used = await raceSignal(Promise.resolve(auth.apply(request)), request.signal);
+        if (typeof used === 'string') tokenOf.set(request, used);
+      },
     },
     ...middleware,
   );
@@ -254,13 +260,17 @@ export function createApiClient<Paths extends {}>(
     const context = retry === undefined ? { operation } : { operation, retry };
     // One budget for the whole call: the token wait, every attempt and wait, a refresh and its retry.
     const budget = callBudget(timeoutMs, [given ?? undefined, options.signal]);
+    let used: string | undefined;
     const attempt = async (): Promise<unknown> => {
       try {
         // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
         const result = await (raw[method] as any)(path, {
           ...rest,
           signal: budget.signal,
-          fetch: (request: Request) => transport(request, context),
+          fetch: (request: Request) => {
+            used = tokenOf.get(request);
+            return transport(request, context);
+          },
         });
         if (result.response.ok) return result;
         return httpError(operation, result.response, result.error);
@@ -281,7 +291,7 @@ export function createApiClient<Paths extends {}>(
         throw refused(outcome, 'the provider refused the credentials');
       if (!expired || !auth.refresh) throw outcome;
       try {
-        await auth.refresh(budget.signal);
+        await auth.refresh(budget.signal, used);
       } catch (error) {
         throw toApiError(error, operation, budget.signal);
       }

@@ -114,14 +114,16 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
           request.headers.set(AUTHORIZE_HEADER, credential);
           return;
         }
-        request.headers.set('access_token', await tokens.get(request.signal));
+        const token = await tokens.get(request.signal);
+        request.headers.set('access_token', token);
         if (!request.headers.has('teamid')) request.headers.set('teamid', teamId);
+        return token;
       },
       secrets: () => [apiKey, credential, tokens.current()],
       isTokenPath: (path) => path.endsWith('/authorize'),
       // 2004 = access token expired: authorize again, once.
       isExpired: (error) => error.code === '2004',
-      refresh: async (signal) => void (await tokens.renew(tokens.current(), signal)),
+      refresh: async (signal, used) => void (await tokens.renew(used, signal)),
     },
     options,
   );

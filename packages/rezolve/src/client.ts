@@ -92,18 +92,20 @@ export function createRezolveClient(options: RezolveClientOptions): RezolveClien
     options.baseUrl,
     {
       async apply(request) {
-        request.headers.set('Authorization', `Bearer ${staticToken ?? (await tokens.get(request.signal))}`);
+        const token = staticToken ?? (await tokens.get(request.signal));
+        request.headers.set('Authorization', `Bearer ${token}`);
         // A per-call header parameter may name another tenant or realm: it is checked like the option.
         const tenant = request.headers.get('x-tenantid');
         if (tenant === null) request.headers.set('x-tenantid', tenantId);
         else requireUuid('rezolve', 'params.header.x-tenantid', tenant);
         if (realm && !request.headers.has('realmname')) request.headers.set('realmname', realm);
+        return token;
       },
       secrets: () => [staticToken, tokens.current()],
       ...(staticToken === undefined
         ? {
             isExpired: (error) => error.code === 'TOKEN_EXPIRED' || error.status === 401,
-            refresh: async (signal) => void (await tokens.renew(tokens.current(), signal)),
+            refresh: async (signal, used) => void (await tokens.renew(used, signal)),
           }
         : {}),
     },
