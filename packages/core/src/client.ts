@@ -124,6 +124,7 @@ export interface AuthHandler {
    * the request's signal, which carries the call's budget — the client also ends the wait then).
    * Returns the token it used, if any: `refresh` is told which token was refused.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: providers without a token return nothing
   apply(request: Request): void | string | Promise<void | string>;
   /** Every secret value currently in use, for redaction. */
   secrets(): readonly (string | undefined)[];
