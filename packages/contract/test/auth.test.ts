@@ -161,6 +161,33 @@ describe('Blynk OAuth2 token endpoint refusing the client', () => {
     expect(stderr).toContain('blynk');
     expect(stderr).toMatch(/refused the credentials/);
     expect(stderr).not.toContain('wrong-secret');
+
+    // `roster config check` reaches the same token endpoint: it answers, it does not hang.
+    let out = '';
+    let checkCode: number | undefined;
+    const checked = await settle(
+      main(['config', 'check'], {
+        env: {
+          ROSTER_BLYNK_BASE_URL: srv.url,
+          ROSTER_BLYNK_CLIENT_ID: 'client-1',
+          ROSTER_BLYNK_CLIENT_SECRET: 'wrong-secret-0123456789',
+        },
+        cwd: process.cwd(),
+        isTTY: false,
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: (t) => {
+          out += t;
+        },
+      }).then((c) => {
+        checkCode = c;
+      }),
+    );
+    expect(checked).toBe('resolved');
+    expect(checkCode).not.toBe(0);
+    expect(out).toContain('blynk');
+    expect(out).not.toContain('wrong-secret');
   });
 });
 
