@@ -131,12 +131,13 @@ for (const a of apis) {
   const { id, spec } = a;
   const profile = await clientProfile(id, a.pkg.name, spec);
   a.profile = profile;
-  const { listing, sent } = probes[id];
+  const { iterators, sent } = probes[id];
   samples[id] = {};
   for (const o of a.operations) {
     const item = spec.paths[o.path];
     const op = item[o.method.toLowerCase()];
-    o.listing = listing.has(o.operationId);
+    o.iterator = iterators.get(o.operationId) ?? null;
+    o.listing = o.iterator !== null;
     const codeSamples = operationSamples({
       spec,
       profile,
@@ -145,7 +146,7 @@ for (const a of apis) {
       pathItem: item,
       op,
       provided: sent,
-      listing: o.listing,
+      iterator: o.iterator,
     });
     op['x-codeSamples'] = [...codeSamples, ...(op['x-codeSamples'] ?? [])];
     samples[id][o.operationId] = Object.fromEntries(codeSamples.map((c) => [c.lang, c.source]));
@@ -332,7 +333,7 @@ function facadeSample(apis) {
 function landing(apis, index, searchScript, samples) {
   const cards = apis
     .map((a) => {
-      const example = a.operations.find((o) => o.listing) ?? a.operations[0];
+      const example = a.operations.find((o) => o.iterator === 'iterateUsers') ?? a.operations[0];
       return `<section class="card" id="${esc(a.id)}">
 <h3>${esc(LABELS[a.id] ?? a.id)}${a.markers.docBugs ? `<span class="badge bug">${GLYPHS.docBug} ${a.markers.docBugs} doc bug${a.markers.docBugs > 1 ? 's' : ''}</span>` : ''}${a.markers.unverified ? `<span class="badge unv">${GLYPHS.unverified} ${a.markers.unverified} unverified</span>` : ''}</h3>
 <div class="meta">${esc(a.spec.info?.title ?? '')} · provider API version <strong>${esc(a.apiVersion)}</strong> · package <code>${esc(a.pkg.name)}</code> <strong>${esc(a.pkg.version)}</strong> · ${a.operations.length} operations</div>

@@ -37,9 +37,10 @@ export function serverUrl(spec) {
 
 /**
  * What the client does on the wire, found by running it: the provider's client, created the way
- * the CLI creates it, lists every user of the local sandbox (127.0.0.1) while a recording `fetch`
- * notes each request. `listing`: the operations whose answers carry the records `iterateUsers()`
- * yields (token endpoints hit on the way are not listings). `sent`: the request headers the client sets
+ * the CLI creates it, runs each of its iterators (`iterateUsers()` and any other `iterate…()` that
+ * works without arguments) over the local sandbox (127.0.0.1) while a recording `fetch` notes each
+ * request. `iterators`: operationId → the iterator whose records that operation's answers carry
+ * (token endpoints hit on the way are not listings). `sent`: the request headers the client sets
  * itself (a header parameter among them is filled in by the client, not passed by the caller).
  */
 export async function probeClients(apis) {
@@ -48,7 +49,7 @@ export async function probeClients(apis) {
     const found = {};
     for (const api of apis) {
       const info = sandbox.providers[api.id];
-      const seen = [];
+      let seen = [];
       const recorder = async (request) => {
         const entry = {
           method: request.method,
@@ -67,20 +68,37 @@ export async function probeClients(apis) {
         { baseUrl: info.baseUrl, ...info.credentials },
         { fetch: recorder },
       );
-      const users = new Set();
-      for await (const user of client.iterateUsers()) users.add(JSON.stringify(user));
-      if (users.size === 0) throw new Error(`docs: ${api.id}.iterateUsers() listed no sandbox users`);
+      const names = Object.keys(client)
+        .filter((k) => /^iterate[A-Z]/.test(k) && typeof client[k] === 'function')
+        .sort((x, y) => (x === 'iterateUsers' ? -1 : y === 'iterateUsers' ? 1 : x.localeCompare(y)));
+      if (!names.includes('iterateUsers'))
+        throw new Error(`docs: the ${api.id} client has no iterateUsers()`);
       const prefix = new URL(info.baseUrl).pathname.replace(/\/$/, '');
-      const listing = new Set();
+      const iterators = new Map();
       const sent = new Set();
-      for (const { method, url, headers, body } of seen) {
-        const op = matchOperation(api.spec, method, url.pathname.slice(prefix.length));
-        // A listing answers with the very records iterateUsers() yields.
-        if (op && carries(body, users)) listing.add(op.operationId);
-        for (const h of headers) sent.add(h.toLowerCase());
+      for (const name of names) {
+        seen = [];
+        const records = new Set();
+        try {
+          for await (const record of client[name]()) records.add(JSON.stringify(record));
+        } catch (error) {
+          // An iterator that needs arguments gets no generated sample; iterateUsers() must work.
+          if (name === 'iterateUsers') throw error;
+          continue;
+        }
+        if (name === 'iterateUsers' && records.size === 0)
+          throw new Error(`docs: ${api.id}.iterateUsers() listed no sandbox users`);
+        for (const { method, url, headers, body } of seen) {
+          const op = matchOperation(api.spec, method, url.pathname.slice(prefix.length));
+          // A listing answers with the very records the iterator yields.
+          if (op && records.size && carries(body, records) && !iterators.has(op.operationId))
+            iterators.set(op.operationId, name);
+          for (const h of headers) sent.add(h.toLowerCase());
+        }
       }
-      if (listing.size === 0) throw new Error(`docs: ${api.id}.iterateUsers() read no operation of the spec`);
-      found[api.id] = { listing, sent };
+      if (![...iterators.values()].includes('iterateUsers'))
+        throw new Error(`docs: ${api.id}.iterateUsers() read no operation of the spec`);
+      found[api.id] = { iterators, sent };
     }
     return found;
   } finally {
@@ -207,9 +225,10 @@ export function literal(value, indent = '') {
 
 /**
  * Both samples for one operation. `provided` are the header parameters the client fills in (the
- * generated types make them optional), `listing` whether iterateUsers() reads this operation.
+ * generated types make them optional), `iterator` the client iterator that pages through this
+ * operation (if any).
  */
-export function operationSamples({ spec, profile, path, method, pathItem, op, provided, listing }) {
+export function operationSamples({ spec, profile, path, method, pathItem, op, provided, iterator }) {
   const params = sampleParams(spec, pathItem, op, provided);
   const body = sampleBody(spec, op);
   const M = method.toUpperCase();
@@ -235,11 +254,11 @@ export function operationSamples({ spec, profile, path, method, pathItem, op, pr
     `const { data } = await client.${M}('${path}'${initText});`,
     'console.log(data);',
   ];
-  if (listing) {
+  if (iterator) {
     ts.push(
       '',
-      '// Every user: iterateUsers() calls this operation page by page and checks the count.',
-      'for await (const user of client.iterateUsers()) {',
+      `// Every one of them: ${iterator}() calls this operation page by page for you.`,
+      `for await (const user of client.${iterator}()) {`,
       '  console.log(user);',
       '}',
     );

@@ -11,7 +11,7 @@ interface Operation {
   method: string;
   path: string;
   operationId: string;
-  listing: boolean;
+  iterator: string | null;
 }
 const samples = JSON.parse(await readFile(resolve(site, 'samples.json'), 'utf8')) as Samples;
 const operations = JSON.parse(await readFile(resolve(site, 'operations.json'), 'utf8')) as Record<
@@ -30,11 +30,14 @@ describe('code samples', () => {
         expect(s?.TypeScript).toContain(`client.${op.method}('${op.path}'`);
         expect(s?.TypeScript).toMatch(/^import \{ create\w+Client \} from '@rosterkit\/\w+';/);
         expect(s?.Shell).toMatch(new RegExp(`^curl -X ${op.method} '`));
-        // The iterator on the listing the client pages through, and only there.
-        expect(s?.TypeScript.includes('client.iterateUsers()'), `${api} ${op.operationId}`).toBe(op.listing);
+        // The iterator on the listings the client pages through, and only there.
+        expect(/client\.iterate\w+\(\)/.test(s?.TypeScript ?? ''), `${api} ${op.operationId}`).toBe(
+          op.iterator !== null,
+        );
+        if (op.iterator) expect(s?.TypeScript).toContain(`for await (const user of client.${op.iterator}())`);
       }
       expect(
-        ops.some((o) => o.listing),
+        ops.some((o) => o.iterator === 'iterateUsers'),
         `${api}: iterateUsers() reads no operation`,
       ).toBe(true);
     }

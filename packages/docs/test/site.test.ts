@@ -24,7 +24,7 @@ interface Operation {
   tag: string;
   route: string;
   href: string;
-  listing: boolean;
+  iterator: string | null;
 }
 
 let server: Server;
