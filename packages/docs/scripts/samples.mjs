@@ -250,7 +250,7 @@ export function operationSamples({ spec, profile, path, method, pathItem, op, pr
     '});',
     '',
     `// ${op.operationId}: ${op.summary ?? ''}`.trimEnd(),
-    '// Failures throw an ApiError (status, code, provider message); `data` is the typed 2xx body.',
+    '// Throws an ApiError on failure; `data` is the typed 2xx body.',
     `const { data } = await client.${M}('${path}'${initText});`,
     'console.log(data);',
   ];
