@@ -5,6 +5,7 @@ import createClient, {
   type Middleware,
 } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import { CredentialFailure } from './credential.js';
 import { ApiError, RosterkitError } from './errors.js';
 import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
 import { Redactor } from './redact.js';
@@ -347,6 +348,14 @@ export function createApiClient<Paths extends {}>(
 
   function toApiError(error: unknown, operation: string, signal: AbortSignal): ApiError {
     if (error instanceof ApiError) return error;
+    // The caller's credential function threw: the credentials could not be had (message redacted).
+    if (error instanceof CredentialFailure)
+      return makeError({
+        operation,
+        kind: 'auth',
+        message: `${provider.id} ${operation}: ${error.message}`,
+        cause: error.cause,
+      });
     // Bad input found while building the request (a header param): thrown as it is.
     if (error instanceof RosterkitError) throw error;
     if (signal.aborted && !(error instanceof TransportFailure)) {

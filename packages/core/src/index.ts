@@ -10,6 +10,14 @@ export {
   type Success,
 } from './client.js';
 export {
+  type Credential,
+  type CredentialSource,
+  type CredentialSpec,
+  checkCredential,
+  createCredential,
+  headerAuth,
+} from './credential.js';
+export {
   ApiError,
   type ApiErrorInit,
   type ApiErrorKind,

@@ -1,7 +1,10 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
   createApiClient,
+  createCredential,
+  headerAuth,
   invalidPage,
   optionalInteger,
   type PaginateOptions,
@@ -30,10 +33,16 @@ export const rocketchatProvider: ProviderDefinition = {
 export interface RocketChatClientOptions extends ClientOptions {
   /** Workspace URL, e.g. `https://chat.example.com` (paths start at `/api/v1`). */
   baseUrl: string;
-  /** Sent as `X-User-Id`. */
+  /**
+   * Sent as `X-User-Id`. A value: the user a token belongs to stays the same when the token is
+   * rotated or re-issued by a new login.
+   */
   userId: string;
-  /** Personal access token or login token, sent as `X-Auth-Token`. */
-  authToken: string;
+  /**
+   * Personal access token or login token, sent as `X-Auth-Token`; or a function returning one
+   * (called when first needed, and again when the server answers 401 — a login token ended).
+   */
+  authToken: Credential;
 }
 
 /** `users.list` filters for iterateUsers; paging is done for you. */
@@ -56,17 +65,18 @@ export interface RocketChatClient extends ApiClient<paths> {
 
 export function createRocketChatClient(options: RocketChatClientOptions): RocketChatClient {
   const userId = requireHeaderValue('rocketchat', 'userId', options.userId);
-  const authToken = requireHeaderValue('rocketchat', 'authToken', options.authToken);
+  const token = createCredential('rocketchat', 'authToken', options.authToken);
   const api = createApiClient<paths>(
     rocketchatProvider,
     options.baseUrl,
-    {
-      apply(request) {
+    headerAuth(
+      token,
+      (request, value) => {
         request.headers.set('X-User-Id', userId);
-        request.headers.set('X-Auth-Token', authToken);
+        request.headers.set('X-Auth-Token', value);
       },
-      secrets: () => [authToken],
-    },
+      (error) => error.status === 401,
+    ),
     options,
   );
 
