@@ -5,6 +5,8 @@ export {
   type ClientMiddleware,
   type ClientOptions,
   createApiClient,
+  type OperationError,
+  type OperationErrorBody,
   type ProvidedHeaders,
   type ProviderDefinition,
   type Success,
