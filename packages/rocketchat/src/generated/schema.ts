@@ -306,8 +306,11 @@ export interface paths {
         put?: never;
         /**
          * Register (self sign-up)
-         * @description Creates an account for an anonymous visitor (no `X-User-Id`/`X-Auth-Token`; a logged-in
-         *     caller gets 400 `Logged in users can not register again.`). The server checks, in order:
+         * @description Creates an account; no login is needed and credentials sent along are not used (Rocket.Chat's
+         *     own end-to-end suite registers while sending an admin's headers). The server code also has a
+         *     `Logged in users can not register again.` refusal for a logged-in caller.
+         *
+         *     **Unverified:** when that refusal can trigger on a route without `authRequired`. The server checks, in order:
          *     invalid characters in `name` (`Name contains invalid characters`), the username format
          *     (`The username provided is not valid`), username taken (`Username is already in use`),
          *     email taken (`Email already exists`), then custom fields. Server-side rate limit:
@@ -456,7 +459,8 @@ export interface paths {
         /**
          * Deactivate idle users
          * @description Deactivates every active user holding `role` (default `user`) whose last login is more
-         *     than `daysIdle` days ago, or who never logged in, and answers how many were changed.
+         *     than `daysIdle` days ago (or who never logged in and was created before then), and
+         *     answers how many were changed; their reason becomes `idle_too_long`.
          *     Needs `edit-other-user-active-status` (403 otherwise).
          */
         post: operations["users.deactivateIdle"];
