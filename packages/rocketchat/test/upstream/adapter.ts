@@ -80,6 +80,7 @@ export const describe = (title: string, fn: (this: { timeout(ms: number): void }
 export interface Res {
   status: number;
   statusCode: number;
+  // biome-ignore lint/suspicious/noExplicitAny: supertest's body is untyped, as upstream reads it
   body: any;
   text: string;
   headers: Record<string, string>;
@@ -107,7 +108,7 @@ class Req implements PromiseLike<Res> {
   query(q: Record<string, unknown>) {
     const add = (key: string, v: unknown) => {
       if (v === undefined) return;
-      if (Array.isArray(v)) v.forEach((x, i) => add(`${key}[${i}]`, x));
+      if (Array.isArray(v)) for (const [i, x] of v.entries()) add(`${key}[${i}]`, x);
       else if (v !== null && typeof v === 'object')
         for (const [k, x] of Object.entries(v)) add(`${key}[${k}]`, x);
       else this.#query.append(key, String(v));
@@ -145,6 +146,7 @@ class Req implements PromiseLike<Res> {
       (err) => cb(err, undefined as never),
     );
   }
+  // biome-ignore lint/suspicious/noThenProperty: supertest requests are thenables, upstream awaits them
   then<A = Res, B = never>(
     ok?: ((res: Res) => A | PromiseLike<A>) | null,
     fail?: ((err: unknown) => B | PromiseLike<B>) | null,
@@ -230,6 +232,7 @@ writeFileSync(
 
 export type TestUser<T> = T & { username: string; _id: string; emails: { address: string }[]; name: string };
 
+// biome-ignore lint/suspicious/noExplicitAny: upstream's IUser
 export async function createUser(userData: Record<string, unknown> = {}): Promise<TestUser<any>> {
   const username =
     (userData['username'] as string) || `user.test.${Date.now()}.${randomBytes(4).toString('hex')}`;
