@@ -110,18 +110,17 @@ export interface RocketChatClient extends ApiClient<paths> {
   listPersonalAccessTokens(): Promise<RocketChatPersonalAccessToken[]>;
 }
 
-/** First bytes of the image formats Rocket.Chat accepts as avatars. */
-function looksLikeImage(head: Uint8Array): boolean {
+/** The image type told by the first bytes, for the formats Rocket.Chat accepts as avatars. */
+function sniffImage(head: Uint8Array): string | undefined {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   const ascii = new TextDecoder().decode(head).trimStart().toLowerCase();
-  return (
-    starts(0x89, 0x50, 0x4e, 0x47) || // PNG
-    starts(0xff, 0xd8, 0xff) || // JPEG
-    starts(0x47, 0x49, 0x46, 0x38) || // GIF
-    (starts(0x52, 0x49, 0x46, 0x46) && ascii.slice(8, 12) === 'webp') || // WebP
-    ascii.startsWith('<svg') ||
-    (ascii.startsWith('<?xml') && ascii.includes('<svg'))
-  );
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'image/png';
+  if (starts(0xff, 0xd8, 0xff)) return 'image/jpeg';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'image/gif';
+  if (starts(0x52, 0x49, 0x46, 0x46) && ascii.slice(8, 12) === 'webp') return 'image/webp';
+  if (ascii.startsWith('<svg') || (ascii.startsWith('<?xml') && ascii.includes('<svg')))
+    return 'image/svg+xml';
+  return undefined;
 }
 
 export function createRocketChatClient(options: RocketChatClientOptions): RocketChatClient {
@@ -218,15 +217,12 @@ export function createRocketChatClient(options: RocketChatClientOptions): Rocket
         'image',
         `is ${image.size} bytes, over maxAvatarBytes (${maxAvatarBytes})`,
       );
-    const type = image.type.toLowerCase();
-    if (
-      type
-        ? !type.startsWith('image/')
-        : !looksLikeImage(new Uint8Array(await image.slice(0, 64).arrayBuffer()))
-    )
+    const type =
+      image.type.toLowerCase() || sniffImage(new Uint8Array(await image.slice(0, 64).arrayBuffer()));
+    if (!type?.startsWith('image/'))
       throw new InputError('rocketchat', 'image', `is not an image (${type || 'unknown type'})`);
     const form = new FormData();
-    form.set('image', type ? image : new Blob([image], { type: 'application/octet-stream' }), filename);
+    form.set('image', image.type ? image : new Blob([image], { type }), filename);
     if (target && 'userId' in target)
       form.set('userId', requireString('rocketchat', 'target.userId', target.userId));
     if (target && 'username' in target)

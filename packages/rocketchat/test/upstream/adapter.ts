@@ -218,7 +218,7 @@ const stamp = Date.now();
 export const apiUsername = `api.user.${stamp}`;
 export const apiEmail = `api.user.${stamp}@rocket.chat`;
 export const reservedWords = ['admin', 'administrator', 'system', 'user'];
-export const IS_EE = false;
+export const IS_EE: boolean = false;
 
 /** A small PNG on disk, for `.attach('image', imgURL)`. */
 export const imgURL = join(tmpdir(), `rosterkit-avatar-${process.pid}.png`);
