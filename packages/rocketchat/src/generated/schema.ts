@@ -70,8 +70,8 @@ export interface paths {
          *     `view-full-other-user-info` also get `emails, phone, statusConnection, createdAt,
          *     lastLogin, requirePasswordChange, requirePasswordChangeReason, roles, importIds` and all
          *     custom fields (others only public custom fields). `canViewAllInfo` is always added.
-         *     `services` is only returned for oneself (with `services.password: true` and the resume,
-         *     email and password-history data removed).
+         *     `services` is only returned for oneself (with `services.password: true`; `services.resume` is
+         *     present — Rocket.Chat's own tests check it — without the login tokens).
          *
          *     `includeUserRooms=true` adds `user.rooms` (for oneself, or with `view-other-user-channels`),
          *     sorted by `t` then `name`.
