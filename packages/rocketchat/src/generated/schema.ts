@@ -1083,7 +1083,7 @@ export interface components {
             /** Format: date-time */
             statusExpiresAt?: string;
             statusLivechat?: string;
-            /** @description Offset from UTC in hours (not an IANA zone). */
+            /** @description Offset from UTC in hours (not an IANA zone); fractional for zones such as UTC+5:30. */
             utcOffset?: number;
             language?: string;
             bio?: string;
