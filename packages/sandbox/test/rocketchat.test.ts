@@ -1,6 +1,11 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: raw JSON answers
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '../src/index.js';
+import {
+  type RocketChatSandboxModule,
+  type Sandbox,
+  type SandboxProviderId,
+  startSandbox,
+} from '../src/index.js';
 
 let box: Sandbox<SandboxProviderId>;
 let headers: Record<string, string>;
@@ -158,5 +163,41 @@ describe('rocketchat sandbox: the differences from the real server found when it
     const recent = (await call('GET', `users.presence?from=${encodeURIComponent(from)}`)).body;
     expect(recent.full).toBe(false);
     expect(recent.users.map((u: { _id: string }) => u._id)).toEqual(['rocket.cat']);
+  });
+});
+
+describe('rocketchat sandbox: what the API never sends', () => {
+  it('pending email-verification tokens stay out of answers (they are only in mails)', async () => {
+    const h = { ...headers, 'content-type': 'application/json' };
+    const base = `${box.providers.rocketchat.baseUrl}/api/v1`;
+    const created = (await (
+      await fetch(`${base}/users.create`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({
+          email: 'pending@example.org',
+          name: 'P',
+          password: 'pw',
+          username: 'pending.one',
+        }),
+      })
+    ).json()) as { user: { _id: string } };
+    await fetch(`${base}/users.sendConfirmationEmail`, {
+      method: 'POST',
+      headers: h,
+      body: JSON.stringify({ email: 'pending@example.org' }),
+    });
+    const updated = await (
+      await fetch(`${base}/users.update`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ userId: created.user._id, data: { bio: 'x' } }),
+      })
+    ).text();
+    const mod = box.module('rocketchat') as RocketChatSandboxModule;
+    const token = mod.outbox.find((m) => m.to === 'pending@example.org')?.token ?? '';
+    expect(token).not.toBe('');
+    expect(updated).not.toContain(token);
+    expect(updated).not.toContain('verificationTokens');
   });
 });

@@ -124,6 +124,7 @@ const HIDDEN = new Set([
   'importIds',
   'email2fa',
   'avatarImage',
+  'verificationTokens',
 ]);
 
 /** The server's default role lists for the permissions the users routes check. */
