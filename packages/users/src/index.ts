@@ -20,3 +20,4 @@ export {
   type UserOf,
   type UserStatus,
 } from './model.js';
+export * from './lifecycle/index.js';
