@@ -341,6 +341,16 @@ const asError = (provider: string, error: unknown): ApiError | StepError =>
     ? error
     : new StepError(provider, 'unexpected-response', error instanceof Error ? error.message : String(error));
 
+const ALREADY_BY_HAND: Record<LifecycleAction, string> = {
+  create: 'an account with this email exists',
+  invite: 'an account with this email exists',
+  deactivate: 'the account is inactive or gone',
+  delete: 'the account is inactive or gone',
+  removeFromTeams: 'the account is in no team',
+  reactivate: 'the account is active',
+  setRole: 'the role is set',
+};
+
 /** Is a manual step's goal already visible in the provider's listing? */
 function manualSatisfied(step: ManualStep, users: readonly User[]): boolean {
   const mine = users.filter(
@@ -357,7 +367,7 @@ function manualSatisfied(step: ManualStep, users: readonly User[]): boolean {
       return mine.length > 0;
     case 'deactivate':
     case 'delete':
-      return mine.every((u) => u.status === 'inactive') || mine.length === 0;
+      return mine.every((u) => u.status === 'inactive');
     case 'removeFromTeams':
       return mine.every((u) => u.teams.length === 0);
     default:
@@ -432,7 +442,7 @@ async function runStep(
 ): Promise<{ outcome: StepOutcome; writes: 0 | 1 }> {
   if (step.kind === 'manual') {
     if (snapshot && manualSatisfied(step, snapshot))
-      return { outcome: { kind: 'already', detail: `done by hand: ${step.instruction}` }, writes: 0 };
+      return { outcome: { kind: 'already', detail: ALREADY_BY_HAND[step.action] }, writes: 0 };
     return {
       outcome: { kind: 'manual', detail: step.instruction, where: step.where, instruction: step.instruction },
       writes: 0,
