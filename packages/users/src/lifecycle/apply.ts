@@ -44,6 +44,8 @@ export type StepErrorCode =
   | 'host-mismatch'
   /** The account is no longer the one planned (gone, or another person's email). */
   | 'target-changed'
+  /** The account could not be checked to be the one planned (e.g. the caller may not read emails). */
+  | 'cannot-verify'
   /** The provider answered 2xx with something that does not say what happened. */
   | 'unexpected-response';
 
@@ -154,9 +156,13 @@ const rocketchatDeactivate: Handler<RocketChatDeactivateStep> = {
         );
       throw error;
     }
-    const emails = Array.isArray(user['emails'])
-      ? (user['emails'] as { address?: unknown }[]).map((e) => lower(e?.address))
-      : [];
+    if (!Array.isArray(user['emails']))
+      throw new StepError(
+        'rocketchat',
+        'cannot-verify',
+        `users.info does not show the emails of ${step.accountId} to this caller (needs view-full-other-user-info): not writing to an account that cannot be checked`,
+      );
+    const emails = (user['emails'] as { address?: unknown }[]).map((e) => lower(e?.address));
     if (user['_id'] !== step.accountId || !emails.includes(step.email))
       throw new StepError(
         'rocketchat',
