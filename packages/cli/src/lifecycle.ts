@@ -100,6 +100,7 @@ export function isLifecycleCommand(argv: readonly string[]): boolean {
 export function safeText(value: unknown): string {
   const s = value === undefined || value === null ? '' : String(value);
   return s.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
     /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
