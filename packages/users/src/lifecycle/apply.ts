@@ -1,5 +1,5 @@
 import type { BlynkClient } from '@rosterkit/blynk';
-import { ApiError, RosterkitError } from '@rosterkit/core';
+import { type ApiError, isApiError, RosterkitError } from '@rosterkit/core';
 import type { ImichatClient } from '@rosterkit/imichat';
 import type { RezolveClient } from '@rosterkit/rezolve';
 import type { RocketChatClient } from '@rosterkit/rocketchat';
@@ -144,7 +144,7 @@ const rocketchatDeactivate: Handler<RocketChatDeactivateStep> = {
       user = (data as { user?: Record<string, unknown> }).user ?? {};
     } catch (error) {
       if (
-        error instanceof ApiError &&
+        isApiError(error) &&
         error.kind === 'http' &&
         error.status === 400 &&
         /not found/i.test(error.message)
@@ -343,7 +343,7 @@ function answerLost(error: ApiError): boolean {
 }
 
 const asError = (provider: string, error: unknown): ApiError | StepError =>
-  error instanceof ApiError || error instanceof StepError
+  isApiError(error) || error instanceof StepError
     ? error
     : new StepError(provider, 'unexpected-response', error instanceof Error ? error.message : String(error));
 
@@ -490,7 +490,7 @@ async function runStep(
   try {
     created = await handler.write(step, c, signal);
   } catch (error) {
-    if (!(error instanceof ApiError) || !answerLost(error))
+    if (!isApiError(error) || !answerLost(error))
       return { outcome: { kind: 'failed', error: asError(step.provider, error) }, writes: 1 };
     // The answer was lost: read back, never write again.
     let readBack: ReadBack;
