@@ -179,9 +179,9 @@ describe('planOnboarding', () => {
       'rezolve:create:manual',
     ]);
     const rc = plan.steps.find((s) => s.provider === 'rocketchat');
-    expect(rc?.kind === 'api' && rc.provider === 'rocketchat' && rc.action === 'create' && rc.input.username).toBe(
-      'hedy',
-    );
+    expect(
+      rc?.kind === 'api' && rc.provider === 'rocketchat' && rc.action === 'create' && rc.input.username,
+    ).toBe('hedy');
     // The name is never split: imi.chat gets it whole as first_name unless told otherwise.
     const imi = plan.steps.find((s) => s.provider === 'imichat');
     expect(imi?.kind === 'api' && imi.action === 'create' && imi.input).toEqual({
