@@ -377,6 +377,31 @@ describe('onboarding against the sandbox', () => {
     expect(rec.writes()).toHaveLength(3);
   });
 
+  it('a create whose answer is cut off is unknown, read back as applied, and already done next time', async () => {
+    const b = await sandbox({
+      providerFaults: { rocketchat: { rate: 1, kinds: ['truncated-json'], methods: ['POST'] } },
+    });
+    const rec = recorder();
+    const clients = clientsFor(b, { fetch: rec.fetch });
+    const plan = await buildOnboardingPlan(
+      {
+        email: 'mary.jackson@example.com',
+        name: 'Mary Jackson',
+        providers: { rocketchat: {}, blynk: { roleId: 3 } },
+      },
+      clients,
+    );
+    const first = await applyPlan(plan, clients);
+    const rc = first.results.find((r) => r.step.provider === 'rocketchat');
+    expect(rc?.outcome.kind).toBe('unknown');
+    expect(rc?.outcome.kind === 'unknown' && rc.outcome.readBack.state).toBe('applied');
+    expect(rec.writes().filter((w) => w.endsWith('/users.create'))).toHaveLength(1);
+    expect(first.results.find((r) => r.step.provider === 'blynk')?.outcome.kind).toBe('done');
+    const again = await applyPlan(plan, clients);
+    expect(again.results.map((r) => r.outcome.kind)).toEqual(['already', 'already']);
+    expect(rec.writes().filter((w) => w.endsWith('/users.create'))).toHaveLength(1);
+  });
+
   it('a refused write fails its step with the typed error; the other steps go on', async () => {
     const b = await sandbox();
     const clients = clientsFor(b);
