@@ -6,6 +6,7 @@ import { createRezolveClient } from '@rosterkit/rezolve';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { type Sandbox, type SandboxOptions, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { createThenaClient } from '@rosterkit/thena';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   applyPlan,
@@ -318,6 +319,39 @@ describe('offboarding against the sandbox', () => {
     const error = await buildOffboardingPlan('ada.lovelace@example.com', clients).catch((e: unknown) => e);
     expect((error as PlanError).code).toBe('incomplete-listing');
   });
+});
+
+describe('plans and apply over HTTP (properties)', () => {
+  it('for any person: planning twice gives the same plan, and applying twice writes only the first time', async () => {
+    const b = await sandbox({ users: 20 });
+    const rec = recorder();
+    const clients = clientsFor(b, { fetch: rec.fetch });
+    const emails = buildDirectory(await everyone(clients))
+      .map((p) => p.email)
+      .filter((e): e is string => e !== undefined);
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...emails), async (email) => {
+        const plan = await buildOffboardingPlan(email, clients).catch((e: unknown) => e);
+        if (plan instanceof PlanError) {
+          expect(plan.code).toBe('ambiguous');
+          return;
+        }
+        const p = plan as Awaited<ReturnType<typeof buildOffboardingPlan>>;
+        expect(await buildOffboardingPlan(email, clients)).toEqual(p);
+        const before = rec.writes().length;
+        const first = await applyPlan(p, clients);
+        const apiSteps = p.steps.filter((s) => s.kind === 'api');
+        expect(rec.writes().length - before).toBe(first.results.filter((r) => r.writes === 1).length);
+        expect(first.results.filter((r) => r.writes === 1).length).toBeLessThanOrEqual(apiSteps.length);
+        const mid = rec.writes().length;
+        const second = await applyPlan(p, clients);
+        expect(rec.writes().length).toBe(mid);
+        expect(second.unchanged).toBe(true);
+        for (const r of second.results) expect(['already', 'manual']).toContain(r.outcome.kind);
+      }),
+      { numRuns: 8 },
+    );
+  }, 60_000);
 });
 
 describe('onboarding against the sandbox', () => {
