@@ -16,7 +16,6 @@ import {
   type ProviderId,
   type StepOutcome,
   type StepResult,
-  WRITE_SAFE_RETRY,
 } from '@rosterkit/users';
 import { loadSettings, missingSettings, type Settings } from './config.js';
 import { RowWriter } from './format.js';
@@ -176,8 +175,8 @@ export async function runLifecycle(argv: readonly string[], io: LifecycleIo): Pr
         );
       const missing = missingSettings(id, s);
       if (missing.length) throw new LifecycleUsageError(`provider ${id} is missing ${missing.join(', ')}`);
-      // Reads are retried; writes never are (a lost answer is read back instead).
-      const client = cliProviders[id].create(s, { retry: WRITE_SAFE_RETRY });
+      // Reads are retried as usual; applyPlan sends every write with retry: false.
+      const client = cliProviders[id].create(s, {});
       if (client.provider !== id) throw new Error(`client for ${id} reports provider ${client.provider}`);
       (clients as Record<string, unknown>)[id] = client;
     }

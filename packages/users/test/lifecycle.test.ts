@@ -19,7 +19,6 @@ import {
   StepError,
   type StepResult,
   type User,
-  WRITE_SAFE_RETRY,
 } from '../src/index.js';
 
 /** Every request a client sent, as `METHOD path` (the real fetch still does the work). */
@@ -42,7 +41,8 @@ function clientsFor(
   override: { rocketchat?: { userId: string; authToken: string } } = {},
 ): LifecycleClients {
   const c = (p: SandboxProviderId, k: string) => box.providers[p].credentials[k] ?? '';
-  const common = { retry: WRITE_SAFE_RETRY, ...extra };
+  // The clients' own retry policy retries DELETE and PUT: applyPlan must still write once.
+  const common = { retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...extra };
   return {
     thena: createThenaClient({
       ...common,
@@ -207,18 +207,29 @@ describe('offboarding against the sandbox', () => {
     });
   }
 
-  it('with a client that retries writes, the fault test would see a second DELETE (why WRITE_SAFE_RETRY exists)', async () => {
+  it('the client retries DELETE by default, yet a 503 on removeTeamMember sends one DELETE per step (per-call retry: false)', async () => {
     const b = await sandbox({
       providerFaults: { thena: { rate: 1, kinds: ['status-503'], methods: ['DELETE'] } },
     });
     const rec = recorder();
-    const clients = clientsFor(b, { fetch: rec.fetch, retry: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const clients = clientsFor(b, {
+      fetch: rec.fetch,
+      retry: { baseDelayMs: 1, maxDelayMs: 2, maxAttempts: 4 },
+    });
+    // The same client retries a plain DELETE call…
+    await clients.thena
+      ?.DELETE('/v1/teams/{teamId}/members/{memberId}', {
+        params: { path: { teamId: 'T1', memberId: 'nobody' } },
+      })
+      .catch(() => undefined);
+    expect(rec.writes().filter((w) => w.startsWith('DELETE'))).toHaveLength(4);
+    rec.sent.length = 0;
+    // …but not applyPlan's writes.
     const email = await findTarget(clients);
     const plan = await buildOffboardingPlan(email, clients);
     await applyPlan(plan, clients);
     const deletes = rec.writes().filter((w) => w.startsWith('DELETE'));
-    const steps = plan.steps.filter((s) => s.provider === 'thena' && s.kind === 'api').length;
-    expect(deletes.length).toBeGreaterThan(steps);
+    expect(deletes).toHaveLength(plan.steps.filter((s) => s.provider === 'thena' && s.kind === 'api').length);
   });
 
   it('reports partial failure per step: a step that cannot go on fails, the others are done', async () => {

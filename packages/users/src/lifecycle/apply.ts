@@ -29,13 +29,6 @@ export interface LifecycleClients {
   rezolve?: RezolveClient;
 }
 
-/**
- * The retry policy lifecycle clients must use: reads are retried, writes never (a write whose
- * answer is lost is checked by reading back instead). Pass it as `retry` when creating clients
- * for `applyPlan`; POST and PATCH are never retried anyway, this also excludes PUT and DELETE.
- */
-export const WRITE_SAFE_RETRY = { methods: ['GET', 'HEAD', 'OPTIONS'] } as const;
-
 /** Why a step stopped before or instead of writing. */
 export type StepErrorCode =
   /** No client for the step's provider was given. */
@@ -180,6 +173,7 @@ const rocketchatDeactivate: Handler<RocketChatDeactivateStep> = {
   async write(step, rc, signal) {
     await rc.POST('/api/v1/users.setActiveStatus', {
       body: { userId: step.accountId, activeStatus: false },
+      retry: false,
       ...sig(signal),
     });
     return undefined;
@@ -212,6 +206,7 @@ const thenaRemoveFromTeam: Handler<ThenaRemoveFromTeamStep> = {
   async write(step, thena, signal) {
     await thena.DELETE('/v1/teams/{teamId}/members/{memberId}', {
       params: { path: { teamId: step.teamId, memberId: step.accountId } },
+      retry: false,
       ...sig(signal),
     });
     return undefined;
@@ -258,6 +253,7 @@ const rocketchatCreate: Handler<RocketChatCreateStep> = {
         sendWelcomeEmail: true,
         ...(step.input.roles ? { roles: step.input.roles } : {}),
       },
+      retry: false,
       ...sig(signal),
     });
     const id = (data as { user?: { _id?: unknown } }).user?._id;
@@ -284,6 +280,7 @@ const imichatCreate: Handler<ImichatCreateStep> = {
         login_using_email: true,
         privileges: [{ teamid: step.input.teamId, role: step.input.role }],
       },
+      retry: false,
       ...sig(signal),
     });
     const id = (data as { response?: { id?: unknown } }).response?.id;
@@ -314,6 +311,7 @@ const blynkInvite: Handler<BlynkInviteStep> = {
   async write(step, blynk, signal) {
     const { data } = await blynk.POST('/api/v1/organization/users/invite', {
       body: { email: step.email, name: step.input.name, roleId: step.input.roleId },
+      retry: false,
       ...sig(signal),
     });
     const id = (data as { id?: unknown } | undefined)?.id;
@@ -388,7 +386,8 @@ function manualSatisfied(step: ManualStep, users: readonly User[]): boolean {
  * one; a step already in the planned state is `already` (so applying a finished plan again changes
  * nothing). Writes go only to the hosts recorded in the plan.
  *
- * The clients must not retry writes: create them with `retry: WRITE_SAFE_RETRY` (or `false`).
+ * Every write is sent with `retry: false`, whatever the client's retry policy (which still applies
+ * to the reads).
  */
 export async function applyPlan(
   plan: Plan,

@@ -9,7 +9,6 @@ export {
   type StepErrorCode,
   type StepOutcome,
   type StepResult,
-  WRITE_SAFE_RETRY,
 } from './apply.js';
 export { buildOffboardingPlan, buildOnboardingPlan } from './build.js';
 export { type Capability, capabilities, LIFECYCLE_ACTIONS, type LifecycleAction } from './capabilities.js';
