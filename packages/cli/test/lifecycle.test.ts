@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/index.js';
+import { cliProviders, main } from '../src/index.js';
 import { safeText } from '../src/lifecycle.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -62,16 +62,19 @@ describe('done-when: roster offboard against `roster sandbox` configured through
     child = spawn(process.execPath, [BIN, 'sandbox', '--users', '12', '--seed', '1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Every variable `roster sandbox` prints, read from its output (VAR=value).
+    const expected = Object.values(cliProviders).flatMap((p) => Object.values(p.settings));
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout?.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('Press Ctrl-C to stop.')) resolve();
+        env = {};
+        for (const m of out.matchAll(/\b(ROSTER_[A-Z_]+)=(\S+)$/gm)) env[m[1] as string] = m[2] as string;
+        // The listing ends with the Ctrl-C hint; by then every provider's variables are out.
+        if (/ctrl-c/i.test(out) && expected.some((v) => env[v] !== undefined)) resolve();
       });
       child.once('exit', (code) => reject(new Error(`roster sandbox exited with ${code}`)));
     });
-    for (const m of out.matchAll(/^\s+(ROSTER_[A-Z_]+)=(.*)$/gm)) env[m[1] as string] = m[2] as string;
-    env = { ...env };
   }, 60_000);
 
   afterAll(async () => {
