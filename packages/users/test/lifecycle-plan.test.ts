@@ -142,6 +142,34 @@ describe('planOffboarding (properties)', () => {
     );
   });
 
+  it('a Thena account whose teams nobody knows gets a manual step, never a silent skip', () => {
+    const user = {
+      id: 'thena:U1',
+      provider: 'thena',
+      remoteId: 'U1',
+      displayName: 'Ada',
+      email: 'ada@example.com',
+      emails: [{ address: 'ada@example.com' }],
+      status: 'active',
+      roles: [],
+      teams: [],
+      raw: { id: 'U1' },
+    } as unknown as User;
+    const plan = planOffboarding('ada@example.com', [user], context);
+    expect(plan.steps.map((s) => `${s.kind}:${s.action}`)).toEqual([
+      'manual:removeFromTeams',
+      'manual:deactivate',
+    ]);
+    const known = planOffboarding('ada@example.com', [user], {
+      ...context,
+      thenaMemberships: { U1: [{ id: 'T9' }] },
+    });
+    expect(known.steps.map((s) => `${s.kind}:${s.action}`)).toEqual([
+      'api:removeFromTeams',
+      'manual:deactivate',
+    ]);
+  });
+
   it('refuses a string that is not an email before looking at anything', () => {
     for (const bad of ['', 'ada', 'a b@c.d', '@x', 'x@'])
       expect(attempt(() => planOffboarding(bad, [], context))).toEqual({ error: 'invalid-input' });

@@ -322,6 +322,26 @@ describe('offboarding against the sandbox', () => {
     expect((nobody as PlanError).code).toBe('no-account');
   });
 
+  it('when the Thena listing does not carry teams, reads memberships from the teams themselves', async () => {
+    const b = await sandbox();
+    const clients = clientsFor(b);
+    const email = await findTarget(clients);
+    const full = await buildOffboardingPlan(email, clients);
+    const thena = clients.thena as NonNullable<typeof clients.thena>;
+    // A server whose users list leaves `teams` out (the users-list page documents no teams).
+    const bare = {
+      ...thena,
+      async *iterateUsers() {
+        for await (const u of thena.iterateUsers()) {
+          const { teams: _teams, ...rest } = u;
+          yield rest;
+        }
+      },
+    } as typeof thena;
+    const plan = await buildOffboardingPlan(email, { ...clients, thena: bare });
+    expect(plan).toEqual(full);
+  });
+
   it('refuses to plan on an incomplete listing', async () => {
     const b = await sandbox({
       providerFaults: { blynk: { rate: 1, kinds: ['status-500'], methods: ['GET'] } },

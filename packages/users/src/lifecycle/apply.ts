@@ -373,7 +373,8 @@ function manualSatisfied(step: ManualStep, users: readonly User[]): boolean {
     case 'delete':
       return mine.every((u) => u.status === 'inactive');
     case 'removeFromTeams':
-      return mine.every((u) => u.teams.length === 0);
+      // Only a record that carries its teams can say "in no team".
+      return mine.every((u) => u.teams.length === 0 && Array.isArray((u.raw as { teams?: unknown }).teams));
     default:
       return false;
   }

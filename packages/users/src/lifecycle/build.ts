@@ -1,3 +1,4 @@
+import { buildDirectory, normalizeEmail } from '../directory.js';
 import { isListUsersError, listUsers, type UserSource } from '../list.js';
 import { providers as registry } from '../map.js';
 import type { ProviderId, User } from '../model.js';
@@ -9,6 +10,8 @@ import {
   PlanError,
   planOffboarding,
   planOnboarding,
+  type TeamRef,
+  thenaTeamsOf,
 } from './plan.js';
 
 /** Every user of the given clients; a listing that does not complete refuses to plan. */
@@ -42,7 +45,41 @@ export async function buildOffboardingPlan(
   options: { signal?: AbortSignal } = {},
 ): Promise<Plan> {
   const { users, context } = await readAll(clients, options.signal);
+  const thena = clients.thena;
+  const person = buildDirectory(users).find((p) => p.email === normalizeEmail(email));
+  const unknownTeams = (person?.accounts.thena ?? []).filter((u) => thenaTeamsOf(u) === undefined);
+  if (thena && unknownTeams.length) {
+    // The listing did not say which teams: read them from the teams (listMyTeams + listTeamMembers).
+    context.thenaMemberships = await thenaMemberships(
+      thena,
+      new Set(unknownTeams.map((u) => u.remoteId)),
+      options.signal,
+    );
+  }
   return planOffboarding(email, users, context);
+}
+
+async function thenaMemberships(
+  thena: NonNullable<LifecycleClients['thena']>,
+  ids: ReadonlySet<string>,
+  signal: AbortSignal | undefined,
+): Promise<Record<string, TeamRef[]>> {
+  const s = signal ? { signal } : {};
+  const { data } = await thena.GET('/v1/teams', s);
+  const teams = Array.isArray(data?.data) ? data.data : [];
+  const out: Record<string, TeamRef[]> = {};
+  for (const id of ids) out[id] = [];
+  for (const team of teams) {
+    if (!team || typeof team.id !== 'string') continue;
+    const members = await thena.GET('/v1/teams/{teamId}/members', {
+      params: { path: { teamId: team.id }, query: { includeAgents: 'true' } },
+      ...s,
+    });
+    for (const m of Array.isArray(members.data?.data) ? members.data.data : [])
+      if (m && ids.has(m.id))
+        out[m.id]?.push({ id: team.id, ...(typeof team.name === 'string' ? { name: team.name } : {}) });
+  }
+  return out;
 }
 
 /** Reads the chosen providers and plans the onboarding (see planOnboarding). Nothing is written. */

@@ -30,5 +30,6 @@ export {
   planOnboarding,
   type RocketChatCreateStep,
   type RocketChatDeactivateStep,
+  type TeamRef,
   type ThenaRemoveFromTeamStep,
 } from './plan.js';

@@ -126,6 +126,17 @@ export interface PlanContext {
   providers: readonly ProviderId[];
   /** Each provider's base URL (`client.baseUrl`). */
   hosts: Partial<Record<ProviderId, string>>;
+  /**
+   * Thena team memberships by user id, when read from the teams themselves (listMyTeams +
+   * listTeamMembers) because the users listing did not carry them. Wins over the record's `teams`.
+   */
+  thenaMemberships?: Readonly<Record<string, readonly TeamRef[]>>;
+}
+
+/** A team as a plan names it. */
+export interface TeamRef {
+  id: string;
+  name?: string;
 }
 
 export const IMICHAT_ROLES = ['Team Manager', 'Team Agent', 'Team Analyst'] as const;
@@ -232,10 +243,15 @@ function accountsOf(email: string, users: Iterable<User>): Partial<Record<Provid
   return found;
 }
 
-function thenaTeams(user: User): { id: string; name?: string }[] {
+/** The user's Thena teams, or undefined when neither the record nor the context says. */
+export function thenaTeamsOf(
+  user: User,
+  context?: Pick<PlanContext, 'thenaMemberships'>,
+): TeamRef[] | undefined {
   if (user.provider !== 'thena') return [];
-  const raw = (user.raw as { teams?: unknown }).teams;
-  if (!Array.isArray(raw)) return [];
+  const read = context?.thenaMemberships?.[user.remoteId];
+  const raw = read ?? (user.raw as { teams?: unknown }).teams;
+  if (!Array.isArray(raw)) return undefined;
   const teams = new Map<string, { id: string; name?: string }>();
   for (const t of raw) {
     if (!t || typeof t !== 'object') continue;
@@ -282,8 +298,19 @@ export function planOffboarding(email: string, users: Iterable<User>, context: P
           description: `deactivate Rocket.Chat user ${id} (users.setActiveStatus)`,
         });
         break;
-      case 'thena':
-        for (const team of thenaTeams(user)) {
+      case 'thena': {
+        const teams = thenaTeamsOf(user, context);
+        if (teams === undefined)
+          steps.push(
+            manualStep(
+              provider,
+              'removeFromTeams',
+              address,
+              `remove Thena user ${address} from every team (Thena did not say which teams it is in)`,
+              id,
+            ),
+          );
+        for (const team of teams ?? []) {
           steps.push({
             kind: 'api',
             id: `thena:removeFromTeams:${id}:${team.id}`,
@@ -298,6 +325,7 @@ export function planOffboarding(email: string, users: Iterable<User>, context: P
         }
         steps.push(manualStep(provider, 'deactivate', address, `deactivate Thena user ${address}`, id));
         break;
+      }
       case 'imichat':
         steps.push(manualStep(provider, 'deactivate', address, `deactivate imi.chat user ${address}`, id));
         break;
