@@ -60,30 +60,27 @@ Options:
 
 class LifecycleUsageError extends Error {}
 
+const OPTIONS = {
+  yes: { type: 'boolean' },
+  format: { type: 'string' },
+  'audit-log': { type: 'string' },
+  provider: { type: 'string', multiple: true },
+  role: { type: 'string', multiple: true },
+  name: { type: 'string' },
+  'first-name': { type: 'string' },
+  'last-name': { type: 'string' },
+  username: { type: 'string' },
+  sandbox: { type: 'boolean' },
+  users: { type: 'string' },
+  seed: { type: 'string' },
+  config: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parse(argv: readonly string[]) {
   try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        yes: { type: 'boolean' },
-        format: { type: 'string' },
-        'audit-log': { type: 'string' },
-        provider: { type: 'string', multiple: true },
-        role: { type: 'string', multiple: true },
-        name: { type: 'string' },
-        'first-name': { type: 'string' },
-        'last-name': { type: 'string' },
-        username: { type: 'string' },
-        sandbox: { type: 'boolean' },
-        users: { type: 'string' },
-        seed: { type: 'string' },
-        config: { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
     throw new LifecycleUsageError((error as Error).message);
   }
@@ -91,8 +88,18 @@ function parse(argv: readonly string[]) {
 
 /** Whether argv asks for `offboard` or `onboard` (the first positional argument). */
 export function isLifecycleCommand(argv: readonly string[]): boolean {
-  const first = argv.find((a) => !a.startsWith('-'));
-  return first === 'offboard' || first === 'onboard';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return argv[i + 1] === 'offboard' || argv[i + 1] === 'onboard';
+    if (a.startsWith('--')) {
+      const spec = (OPTIONS as Record<string, { type: string }>)[a.slice(2)];
+      if (spec?.type === 'string' && !a.includes('=')) i++; // its value
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a === 'offboard' || a === 'onboard';
+  }
+  return false;
 }
 
 /** Control and bidi characters of provider data are shown escaped, never sent to the terminal. */

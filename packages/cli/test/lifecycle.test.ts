@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliProviders, main } from '../src/index.js';
-import { safeText } from '../src/lifecycle.js';
+import { isLifecycleCommand, safeText } from '../src/lifecycle.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -282,5 +282,16 @@ describe('provider data in lifecycle output', () => {
   it('control and bidi characters are shown escaped, never sent to the terminal', () => {
     expect(safeText('Ada\u001b[2J\u202eevil\r\n')).toBe('Ada\\u001b[2J\\u202eevil\\u000d\\u000a');
     expect(safeText('Zoë Ünal')).toBe('Zoë Ünal');
+  });
+});
+
+describe('routing to the lifecycle commands', () => {
+  it('finds offboard/onboard as the command wherever the options are', () => {
+    expect(isLifecycleCommand(['offboard', 'a@b.c'])).toBe(true);
+    expect(isLifecycleCommand(['--config', 'x.json', 'onboard', 'a@b.c'])).toBe(true);
+    expect(isLifecycleCommand(['--format=json', '--yes', 'offboard', 'a@b.c'])).toBe(true);
+    expect(isLifecycleCommand(['users', '--provider', 'offboard'])).toBe(false);
+    expect(isLifecycleCommand(['--config', 'offboard', 'users'])).toBe(false);
+    expect(isLifecycleCommand([])).toBe(false);
   });
 });
