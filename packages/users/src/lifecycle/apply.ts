@@ -331,9 +331,9 @@ const handlers: Record<HandlerKey, Handler<never>> = {
 } as Record<HandlerKey, Handler<never>>;
 
 /**
- * A definite refusal (4xx, other than a rate limit the server may or may not have counted) means
- * the write did not happen. Everything else — no answer, a cut-off or unreadable answer, a 5xx —
- * leaves the outcome unknown.
+ * A definite refusal (any 4xx, a 429 included) means the write did not happen. Everything else —
+ * no answer, a timeout, a cut-off or unreadable answer, a 5xx (a gateway may have passed the
+ * request on) — leaves the outcome unknown.
  */
 function answerLost(error: ApiError): boolean {
   if (error.kind !== 'http') return true;
@@ -398,9 +398,10 @@ export async function applyPlan(
   const results: StepResult[] = [];
   const manualProviders = [...new Set(plan.steps.filter((s) => s.kind === 'manual').map((s) => s.provider))];
   let snapshot: User[] | undefined;
+  // Only the hosts the plan was made for may say a manual step is done.
   const sources = manualProviders
-    .map((p) => clients[p] as UserSource | undefined)
-    .filter((c): c is UserSource => c !== undefined);
+    .filter((p) => clients[p] !== undefined && clients[p]?.baseUrl === plan.hosts[p])
+    .map((p) => clients[p] as UserSource);
   if (sources.length) {
     // One fresh listing tells whether a manual step has been done since the plan was made.
     const seen: User[] = [];
