@@ -149,11 +149,16 @@ describe('done-when: roster offboard against `roster sandbox` configured through
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/nothing changed/);
     for (const o of ndjson(again.stdout)) expect(['already', 'manual']).toContain(o['outcome']);
+    // Every API action again, each already done: Thena in no team (re-checked), Rocket.Chat inactive.
     expect(
       ndjson(again.stdout)
-        .filter((o) => o['provider'] === 'rocketchat')
-        .map((o) => o['outcome']),
-    ).toEqual(['already']);
+        .filter(
+          (o) =>
+            (o['provider'] === 'thena' && o['action'] === 'removeFromTeams') ||
+            o['provider'] === 'rocketchat',
+        )
+        .map((o) => `${o['provider']}:${o['action']}:${o['outcome']}`),
+    ).toEqual(['thena:removeFromTeams:already', 'rocketchat:deactivate:already']);
 
     // 4. roster users shows the result.
     const after = await roster(

@@ -161,13 +161,26 @@ describe('offboarding against the sandbox', () => {
         r.step.kind === 'api' ? 'already' : first.results.find((x) => x.step.id === r.step.id)?.outcome.kind,
       );
 
-    // A new plan for the same person: the Thena team steps are gone, Rocket.Chat is already inactive.
+    // A new plan for the same person: Thena is in no team (checked again), Rocket.Chat inactive.
     const replan = await buildOffboardingPlan(email, clients);
     const third = await applyPlan(replan, clients);
     expect(third.unchanged).toBe(true);
-    expect(third.results.filter((r) => r.step.kind === 'api').map((r) => r.outcome.kind)).toEqual([
-      'already',
-    ]);
+    expect(
+      third.results
+        .filter((r) => r.step.kind === 'api')
+        .map((r) => `${r.step.id.split(':').slice(0, 2).join(':')} ${r.outcome.kind}`),
+    ).toEqual(['thena:removeFromTeams already', 'rocketchat:deactivate already']);
+    const none = third.results.find((r) => r.step.id.endsWith(':none'));
+    expect(none?.outcome.kind === 'already' && none.outcome.detail).toBe('in no team');
+    // Someone adds the person to a team again: the no-team step stops, it does not plan on its own.
+    const thenaId = replan.steps.find((s) => s.provider === 'thena')?.accountId ?? '';
+    await clients.thena?.POST('/v1/teams/{teamId}/members', {
+      params: { path: { teamId: 'T1' } },
+      body: { email, userId: thenaId, isAdmin: false },
+    });
+    const fourth = await applyPlan(replan, clients);
+    const back = fourth.results.find((r) => r.step.id.endsWith(':none'));
+    expect(back?.outcome.kind === 'failed' && (back.outcome.error as StepError).code).toBe('target-changed');
   });
 
   for (const [label, kind, method, applied] of [

@@ -120,7 +120,7 @@ interface Handler<S extends ApiStep> {
     signal?: AbortSignal,
   ): Promise<string | undefined>;
   done: string;
-  already: string;
+  already: string | ((step: S) => string);
 }
 
 const lower = (v: unknown) => (typeof v === 'string' ? normalizeEmail(v) : undefined);
@@ -184,6 +184,28 @@ const rocketchatDeactivate: Handler<RocketChatDeactivateStep> = {
 
 const thenaRemoveFromTeam: Handler<ThenaRemoveFromTeamStep> = {
   async check(step, thena, signal) {
+    if (step.teamId === null) {
+      // Planned in no team: confirm from every team's member list.
+      const { data } = await thena.GET('/v1/teams', sig(signal));
+      const teams = (data as { data?: unknown }).data;
+      if (!Array.isArray(teams))
+        throw new StepError('thena', 'unexpected-response', 'listMyTeams answered without a data array');
+      for (const team of teams as { id?: unknown }[]) {
+        if (typeof team?.id !== 'string') continue;
+        const members = await thena.GET('/v1/teams/{teamId}/members', {
+          params: { path: { teamId: team.id }, query: { includeAgents: 'true' } },
+          ...sig(signal),
+        });
+        const list = (members.data as { data?: unknown }).data;
+        if (Array.isArray(list) && list.some((m) => m && typeof m === 'object' && m.id === step.accountId))
+          throw new StepError(
+            'thena',
+            'target-changed',
+            `Thena user ${step.accountId} is now a member of team ${team.id}: plan again`,
+          );
+      }
+      return 'target';
+    }
     const { data } = await thena.GET('/v1/teams/{teamId}/members', {
       params: { path: { teamId: step.teamId }, query: { includeAgents: 'true' } },
       ...sig(signal),
@@ -204,6 +226,7 @@ const thenaRemoveFromTeam: Handler<ThenaRemoveFromTeamStep> = {
     return 'pending';
   },
   async write(step, thena, signal) {
+    if (step.teamId === null) throw new StepError('thena', 'unexpected-response', 'no team to remove from');
     await thena.DELETE('/v1/teams/{teamId}/members/{memberId}', {
       params: { path: { teamId: step.teamId, memberId: step.accountId } },
       retry: false,
@@ -212,7 +235,7 @@ const thenaRemoveFromTeam: Handler<ThenaRemoveFromTeamStep> = {
     return undefined;
   },
   done: 'removed from the team',
-  already: 'not a member of the team',
+  already: (step) => (step.teamId === null ? 'in no team' : 'not a member of the team'),
 };
 
 /** For creates: the one account with the email (target), none (pending), or several (refused). */
@@ -482,7 +505,13 @@ async function runStep(
 
   try {
     if ((await handler.check(step, c, signal)) === 'target')
-      return { outcome: { kind: 'already', detail: handler.already }, writes: 0 };
+      return {
+        outcome: {
+          kind: 'already',
+          detail: typeof handler.already === 'function' ? handler.already(step) : handler.already,
+        },
+        writes: 0,
+      };
   } catch (error) {
     return { outcome: { kind: 'failed', error: asError(step.provider, error) }, writes: 0 };
   }

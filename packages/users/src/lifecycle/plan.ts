@@ -47,13 +47,16 @@ export interface RocketChatDeactivateStep extends StepCommon {
   action: 'deactivate';
   accountId: string;
 }
-/** Thena `removeTeamMember` for one team. */
+/**
+ * Thena `removeTeamMember` for one team; or, with `teamId: null`, the account was in no team when
+ * planned and apply confirms that again from the teams' member lists (no write).
+ */
 export interface ThenaRemoveFromTeamStep extends StepCommon {
   kind: 'api';
   provider: 'thena';
   action: 'removeFromTeams';
   accountId: string;
-  teamId: string;
+  teamId: string | null;
   teamName?: string;
 }
 /** Rocket.Chat `users.create`. */
@@ -310,6 +313,17 @@ export function planOffboarding(email: string, users: Iterable<User>, context: P
               id,
             ),
           );
+        if (teams?.length === 0)
+          steps.push({
+            kind: 'api',
+            id: `thena:removeFromTeams:${id}:none`,
+            provider,
+            action: 'removeFromTeams',
+            email: address,
+            accountId: id,
+            teamId: null,
+            description: `Thena user ${id} is in no team (checked again on apply: listMyTeams, listTeamMembers)`,
+          });
         for (const team of teams ?? []) {
           steps.push({
             kind: 'api',
