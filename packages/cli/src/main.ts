@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ClientOptions, TransportEvent } from '@rosterkit/core';
+import { type ClientOptions, requestLogger, type TransportEvent } from '@rosterkit/core';
 import { FAULT_KINDS, type FaultKind, type SandboxOptions, startSandbox } from '@rosterkit/sandbox';
 import {
   providers as allProviders,
@@ -55,6 +55,8 @@ Options for users and directory:
   --seed <n>                 Sandbox: seed (default 1)
   --faults <rate>            Sandbox: share of requests that fail (0–1), see below
   --quiet                    No progress output
+  --verbose                  Log each API request on stderr (method, URL, status, time; never a
+                             credential); the environment variable ROSTER_DEBUG=api does the same
 
 Options for sandbox:
   --port <n>  --users <n>  --seed <n>  --latency-ms <n>
@@ -108,6 +110,7 @@ function parse(argv: readonly string[]) {
         'fault-seed': { type: 'string' },
         'fault-kinds': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -217,7 +220,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         'no provider is configured: set the environment variables below, use --config, or try --sandbox',
       );
     }
-    const progress = io.isTTY && !values.quiet;
+    const verbose = isVerbose(values, io);
+    const progress = io.isTTY && !values.quiet && !verbose;
     const sources: UserSource[] = [];
     for (const id of ids) {
       const s = settings[id];
@@ -225,7 +229,11 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
         throw new UsageError(`provider ${id} is not configured (set ${missingSettings(id, {}).join(', ')})`);
       const missing = missingSettings(id, s);
       if (missing.length) throw new UsageError(`provider ${id} is missing ${missing.join(', ')}`);
-      const common: ClientOptions = progress ? { onEvent: (e) => io.stderr(describeEvent(id, e)) } : {};
+      const common: ClientOptions = verbose
+        ? { onEvent: apiLog(id, io) }
+        : progress
+          ? { onEvent: (e) => io.stderr(describeEvent(id, e)) }
+          : {};
       sources.push(cliProviders[id].create(s, common));
     }
 
@@ -282,6 +290,27 @@ async function dispatch(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** `--verbose`, or `ROSTER_DEBUG` naming `api` (a comma-separated list, like DEBUG). */
+function isVerbose(values: Parsed, io: Io): boolean {
+  return values.verbose === true || (io.env['ROSTER_DEBUG'] ?? '').split(',').some((t) => t.trim() === 'api');
+}
+
+/**
+ * One stderr line per request, from core's requestLogger: URLs reach it with credentials redacted
+ * by the client; control characters (a server's redirect target is untrusted) are shown escaped.
+ */
+function apiLog(provider: string, io: Io): (e: TransportEvent) => void {
+  return requestLogger((line) => io.stderr(`${provider}: ${escapeControls(line)}\n`));
+}
+
+function escapeControls(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+}
+
 function describeEvent(provider: string, e: TransportEvent): string {
   if (e.type === 'rate-limit')
     return `\n${provider}: rate limited, waiting ${Math.ceil(e.delayMs / 1000)} s\n`;
@@ -332,7 +361,11 @@ async function configCheck(values: Parsed, io: Io): Promise<number> {
       continue;
     }
     try {
-      const source = p.create(s, { timeoutMs: 15_000, retry: { maxAttempts: 2 } });
+      const source = p.create(s, {
+        timeoutMs: 15_000,
+        retry: { maxAttempts: 2 },
+        ...(isVerbose(values, io) ? { onEvent: apiLog(id, io) } : {}),
+      });
       for await (const _ of source.iterateUsers(undefined, {})) break;
       io.stdout(`${id.padEnd(11)} ok: ${cellText(s['baseUrl'])} reachable, credentials accepted\n`);
     } catch (error) {
