@@ -165,18 +165,18 @@ function releaseSteps(contributing) {
   return steps;
 }
 
-/** A README's install command and first example (the first ```sh / ```ts blocks). */
+/** A README's install commands (the first ```sh block's) and its first TypeScript example. */
 function readmeExample(readme) {
   const blocks = [...readme.matchAll(/^```(\w+)\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1], code: m[2] }));
-  const shBlock = blocks.find((b) => b.lang === 'sh' && /^(npm|pnpm|yarn) (install|i|add)\b/m.test(b.code));
-  const install = shBlock?.code.split('\n').find((l) => /^(npm|pnpm|yarn) (install|i|add)\b/.test(l));
-  if (!install) throw new Error('no install command in a ```sh block');
-  const ts = blocks.find((b) => b.lang === 'ts');
-  const shellLines = shBlock.code
+  const isInstall = (l) => /^(npm|pnpm|yarn) (install|i|add)\b/.test(l);
+  const lines = (blocks.find((b) => b.lang === 'sh')?.code ?? '')
     .split('\n')
     .map((l) => l.replace(/\s+#.*$/, '').trim())
-    .filter((l) => l && l !== install.trim());
-  return { install: install.trim(), ts: ts?.code, shellLines };
+    .filter(Boolean);
+  const install = lines.filter(isInstall);
+  if (!install.length) throw new Error('no install command in the first ```sh block');
+  const ts = blocks.find((b) => b.lang === 'ts');
+  return { install, ts: ts?.code, shellLines: lines.filter((l) => !isInstall(l)) };
 }
 
 async function main() {
@@ -400,12 +400,15 @@ async function readme(pkg, versions) {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
   };
-  await shAsync(install, dir, env);
-  const global = /\s(-g|--global)\b/.test(install);
+  for (const command of install) await shAsync(command, dir, env);
+  const own = install.find((c) => c.split(/\s+/).includes(pkg.name));
+  if (!own)
+    throw new Error(`the README's install commands do not install ${pkg.name}: ${install.join('; ')}`);
+  const global = /\s(-g|--global)\b/.test(own);
   const where = global ? join(prefix, 'lib/node_modules') : join(dir, 'node_modules');
   const installed = JSON.parse(readFileSync(join(where, pkg.name, 'package.json'), 'utf8')).version;
   if (installed !== versions[pkg.name])
-    throw new Error(`\`${install}\` installed ${installed}, expected ${versions[pkg.name]}`);
+    throw new Error(`\`${own}\` installed ${installed}, expected ${versions[pkg.name]}`);
 
   if (global) {
     // A command-line package: its README's shell lines, with the installed command on the PATH.
@@ -416,7 +419,7 @@ async function readme(pkg, versions) {
       const out = await shAsync(line, dir, { PATH: path });
       if (!out.trim()) throw new Error(`\`${line}\` printed nothing`);
     }
-    return `${pkg.name}: \`${install}\`, then ${lines.map((l) => `\`${l}\``).join(', ')}`;
+    return `${pkg.name}: \`${install.join('; ')}\`, then ${lines.map((l) => `\`${l}\``).join(', ')}`;
   }
   if (!ts) throw new Error('the README has no TypeScript example');
   writeFileSync(join(dir, 'example.mjs'), bindToSandbox(pkg.name, ts));
@@ -424,7 +427,7 @@ async function readme(pkg, versions) {
   if (!existsSync(join(dir, 'node_modules/@rosterkit/sandbox')))
     await shAsync(`npm install --no-save @rosterkit/sandbox@${versions['@rosterkit/sandbox']}`, dir, env);
   await shAsync(`"${process.execPath}" example.mjs`, dir);
-  return `${pkg.name}: \`${install}\`, then its example`;
+  return `${pkg.name}: \`${install.join('; ')}\`, then its example`;
 }
 
 /**
