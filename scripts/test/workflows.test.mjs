@@ -42,7 +42,7 @@ test('a misspelt permission is caught by the validator', () => {
 
 test('publishing without provenance is refused', () => {
   const problems = workflowProblems(
-    withEdit('release.yml', "NPM_CONFIG_PROVENANCE: 'true'", "NPM_CONFIG_PROVENANCE: 'false'"),
+    withEdit('release.yml', 'NPM_CONFIG_PROVENANCE: "true"', 'NPM_CONFIG_PROVENANCE: "false"'),
   );
   assert.deepEqual(problems, ['release.yml: the publish step must set NPM_CONFIG_PROVENANCE: true']);
 });
