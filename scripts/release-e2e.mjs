@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Release end to end, on a scratch copy of the repository, against a real local registry:
 //   1. start verdaccio on 127.0.0.1 with its own storage in a temp folder;
-//   2. in a scratch copy of the repository (a git repository with a bare "origin" beside it), run
-//      the commands of CONTRIBUTING.md's "Cutting a release" section verbatim: they apply the
-//      pending changesets, commit, build and publish to that registry (through pnpm, so
+//   2. in a scratch copy of the repository (a git repository with a bare "origin" beside it), add
+//      a patch changeset for every package (so there is always something to release, also right
+//      after a release) and run the commands of CONTRIBUTING.md's "Cutting a release" section
+//      verbatim: they apply the pending changesets, commit, build and publish to that registry (through pnpm, so
 //      `workspace:^` becomes a real range) and push the tags. Then check: every version is the
 //      one `changeset status` announced, every package has a CHANGELOG entry for it, the API
 //      reports are sealed at the new versions (so the release policy passes with no changeset
@@ -204,6 +205,18 @@ async function main() {
   run('git', ['remote', 'add', 'origin', join(tmp, 'origin.git')], repo);
   run('git', ['push', '-q', '-u', 'origin', 'main'], repo);
 
+  // A changeset of its own, so the steps always have something to release (also right after a
+  // release, when none is pending) and its text must reach every CHANGELOG.
+  const marker = `Release check ${Date.now().toString(36)}: installs from a registry.`;
+  writeFileSync(
+    join(repo, '.changeset/release-e2e-check.md'),
+    `---\n${publicPackages()
+      .map((p) => `"${p.name}": patch`)
+      .join('\n')}\n---\n\n${marker}\n`,
+  );
+  run('git', ['add', '-A'], repo);
+  run('git', ['commit', '-qm', 'release check changeset'], repo, gitEnv);
+
   log('pnpm install (scratch copy)');
   run(bin('pnpm'), ['install', '--frozen-lockfile', '--prefer-offline'], repo, env);
   run(bin('changeset'), ['status', '--output', 'release-plan.json'], repo, env);
@@ -228,8 +241,8 @@ async function main() {
         `${pkg.name} is ${pkg.version} after the release steps; changeset status said ${expected[pkg.name]}`,
       );
     const changelog = readFileSync(join(pkg.dir, 'CHANGELOG.md'), 'utf8');
-    if (!changelog.includes(`## ${pkg.version}\n`))
-      throw new Error(`${pkg.name}: CHANGELOG.md has no ${pkg.version} entry`);
+    if (!changelog.includes(`## ${pkg.version}\n`) || !changelog.includes(marker))
+      throw new Error(`${pkg.name}: CHANGELOG.md has no ${pkg.version} entry with the pending changesets`);
     if (!tags.includes(`refs/tags/${pkg.name}@${pkg.version}`))
       throw new Error(`${pkg.name}: tag ${pkg.name}@${pkg.version} did not reach origin`);
     const doc = await registryDocument(pkg.name);
@@ -439,7 +452,8 @@ async function readme(pkg, versions) {
 function bindToSandbox(name, ts) {
   let code = ts;
   let bound = 0;
-  for (;;) {
+  const selfContained = /\bstartSandbox\(/.test(ts); // the example starts its own sandbox
+  while (!selfContained) {
     const m = /\bcreate(\w+)Client\(/.exec(code.slice(bound));
     if (!m) break;
     const id = m[1].toLowerCase();
@@ -461,7 +475,6 @@ function bindToSandbox(name, ts) {
   const imports = js.match(/^import [\s\S]*?;$/gm) ?? [];
   let body = js;
   for (const i of imports) body = body.replace(i, '');
-  const selfContained = /\bstartSandbox\(/.test(ts);
   return `${imports.join('\n')}
 import { startSandbox as __startSandbox } from '@rosterkit/sandbox';
 const __sandbox = ${selfContained ? 'undefined' : 'await __startSandbox({ users: 25, seed: 1 })'};
