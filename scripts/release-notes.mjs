@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { publicPackages, root } from './packages.mjs';
 
@@ -104,11 +105,12 @@ function preview() {
 }
 
 const command = process.argv[2];
-if (command !== 'pending' && command !== 'preview') {
+const direct = process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url;
+if (direct && command !== 'pending' && command !== 'preview') {
   console.error('usage: node scripts/release-notes.mjs pending|preview');
   process.exit(2);
 }
-const flagged = command === 'pending' ? pending() : preview();
+const flagged = !direct ? 0 : command === 'pending' ? pending() : preview();
 if (flagged) {
   console.error(
     `\n${flagged} entr${flagged === 1 ? 'y reads' : 'ies read'} like a development diary: describe what the package does for its user`,
