@@ -97,16 +97,31 @@ export function buildReport(pkg) {
       packageJsonFullPath: join(pkg.dir, 'package.json'),
     });
     const errors = [];
-    const result = Extractor.invoke(config, {
-      localBuild: true,
-      typescriptCompilerFolder: dirname(require.resolve('typescript/package.json', { paths: [repoRoot] })),
-      messageCallback: (m) => {
-        if (m.logLevel === ExtractorLogLevel.Error) errors.push(m.formatMessageWithLocation(pkg.dir));
-        m.handled = true;
-      },
-    });
-    if (!result.succeeded || errors.length)
-      throw new Error(`${pkg.name}: API Extractor failed:\n  ${errors.join('\n  ')}`);
+    const invoke = () =>
+      Extractor.invoke(config, {
+        localBuild: true,
+        typescriptCompilerFolder: dirname(require.resolve('typescript/package.json', { paths: [repoRoot] })),
+        messageCallback: (m) => {
+          if (m.logLevel === ExtractorLogLevel.Error) errors.push(m.formatMessageWithLocation(pkg.dir));
+          m.handled = true;
+        },
+      });
+    let result;
+    try {
+      result = invoke();
+    } catch (e) {
+      errors.push(e instanceof Error ? e.message : String(e));
+    }
+    if (!result?.succeeded || errors.length) {
+      const node = errors.some((e) => /NodeJS|Buffer|'node:|"node:|@types\/node/.test(e));
+      throw new Error(
+        `${pkg.name}: API Extractor failed:\n  ${errors.join('\n  ')}${
+          node
+            ? '\n  (the published types refer to Node.js types; they must type-check without @types/node: use web-standard or own types in exported signatures)'
+            : ''
+        }`,
+      );
+    }
     const text = readFileSync(
       join(
         out,

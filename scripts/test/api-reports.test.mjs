@@ -10,18 +10,19 @@ import { policyProblems, reportFile } from '../api-snapshot.mjs';
 import { publicPackages, root } from '../packages.mjs';
 
 const script = join(root, 'scripts/api-snapshot.mjs');
-const core = publicPackages().find((p) => p.name === '@rosterkit/core');
+const pkgNamed = (name) => publicPackages().find((p) => p.name === name);
+const core = pkgNamed('@rosterkit/core');
 let tmp;
 
-/** A one-package repository: the built core, its committed report, its node_modules, no changesets. */
-function copyRepo(name) {
+/** A one-package repository: a built package (core unless told), its committed report, its node_modules, no changesets. */
+function copyRepo(name, pkg = core) {
   const base = join(tmp, name);
-  const dir = join(base, 'packages/core');
+  const dir = join(base, 'packages', pkg.id);
   mkdirSync(join(base, '.changeset'), { recursive: true });
   mkdirSync(dir, { recursive: true });
   for (const f of ['package.json', 'dist', 'etc'])
-    cpSync(join(core.dir, f), join(dir, f), { recursive: true });
-  symlinkSync(join(core.dir, 'node_modules'), join(dir, 'node_modules'));
+    cpSync(join(pkg.dir, f), join(dir, f), { recursive: true });
+  symlinkSync(join(pkg.dir, 'node_modules'), join(dir, 'node_modules'));
   return base;
 }
 const pkgAt = (base) => publicPackages(base)[0];
@@ -84,6 +85,20 @@ describe('API report check', () => {
     assert.equal(code, 1);
     assert.match(stderr, /\+\s+export function paginate<.*>\(ctx: string,/);
   });
+});
+
+test('published types that need @types/node fail (the CLI once exposed NodeJS.ProcessEnv)', () => {
+  const cli = pkgNamed('@rosterkit/cli');
+  const base = copyRepo('node-types', cli);
+  writeFileSync(join(base, '.changeset/release.md'), '---\n"@rosterkit/cli": minor\n---\n\nA change.\n');
+  assert.deepEqual(check(base), { code: 0, stderr: '' });
+  // What the CLI's Io once declared (env: NodeJS.ProcessEnv), exported from its entry point.
+  const dts = join(base, 'packages/cli/dist/index.d.ts');
+  writeFileSync(dts, `${readFileSync(dts, 'utf8')}export declare const env: NodeJS.ProcessEnv;\n`);
+  const { code, stderr } = check(base);
+  assert.equal(code, 1);
+  assert.match(stderr, /@rosterkit\/cli: API Extractor failed/);
+  assert.match(stderr, /must type-check without @types\/node/);
 });
 
 describe('release policy (a report that changed since its release needs a changeset)', () => {
