@@ -197,7 +197,7 @@ export function policyProblems(base, packages) {
     const text = readFileSync(file, 'utf8');
     const sealed = seal[pkg.name];
     if (sealed && sealed.version === pkg.version && sealed.sha256 === sha(text)) continue;
-    if (sealed && sealed.version !== pkg.version && !bumps.has(pkg.name)) {
+    if (sealed && sealed.version !== pkg.version) {
       problems.push(
         `${pkg.name} is at ${pkg.version} but its API report was sealed at ${sealed.version}: versions are set by \`pnpm version-packages\`, which seals the reports`,
       );
@@ -206,9 +206,11 @@ export function policyProblems(base, packages) {
     const need = requiredBump(pkg, sealed, text);
     const have = bumps.get(pkg.name);
     if (!have || rank[have.type] < rank[need]) {
-      const since = sealed ? `its release ${sealed.version}` : 'nothing (never released)';
+      const what = sealed
+        ? `the API report ${relative(base, file)} changed since its release ${sealed.version}`
+        : 'it has never been released';
       problems.push(
-        `${pkg.name}: the API report ${relative(base, file)} changed since ${since}, and ${
+        `${pkg.name}: ${what}, and ${
           have
             ? `the pending changesets only bump it ${have.type} (${have.files.join(', ')})`
             : 'no pending changeset bumps it'

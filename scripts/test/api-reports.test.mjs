@@ -106,7 +106,7 @@ describe('release policy (a report that changed since its release needs a change
     const base = copyRepo('first');
     assert.match(
       policyProblems(base, publicPackages(base)).join('\n'),
-      /changed since nothing \(never released\), and no pending changeset bumps it/,
+      /it has never been released, and no pending changeset bumps it/,
     );
     changeset(base, 'fix.md', 'patch');
     assert.match(
