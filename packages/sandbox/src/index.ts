@@ -35,6 +35,6 @@ export { header, intParam, json, matchPath, RateLimiter } from './http.js';
 export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';
 export { type Person, peopleFor, person, seededInactive } from './people.js';
 export { hashSeed, Rng } from './random.js';
-export type { Sandbox, SandboxOptions, SandboxProviderInfo } from './server.js';
-export { serve } from './server.js';
+export type { Sandbox, SandboxOptions, SandboxProviderInfo, Wire } from './server.js';
+export { serve, WIRES } from './server.js';
 export { collect, rejection } from './testing.js';
