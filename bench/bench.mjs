@@ -2,22 +2,27 @@
 // rosterkit benchmarks: every figure is compared with a baseline measured in the same run.
 //   node bench/bench.mjs            full run (writes bench/results.json)
 //   node bench/bench.mjs --quick    small sizes (CI: keeps the suite from rotting; asserts nothing)
-// Sections: 1 per-request overhead (rosterkit vs fetch vs axios vs ky), 2 large listing (serial vs
-// concurrent), 3 memory (10k vs 100k users through listUsers), 4 mapUser throughput, 5 size,
-// 6 build (cold vs warm turbo).
+// Sections: 1 per-request overhead on Content-Length, chunked and gzip answers (rosterkit vs fetch
+// vs axios vs ky), 2 large listing (serial vs concurrent), 3 memory (10k vs 100k users through
+// listUsers), 4 mapUser throughput, 5 size, 6 build (cold vs warm turbo), 7 listing at 0 ms latency
+// vs a hand-written loop, 8 cold start of each package and of `roster --help`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { createBlynkClient } from '@rosterkit/blynk';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { startSandbox } from '@rosterkit/sandbox';
 import { createThenaClient } from '@rosterkit/thena';
 import { mapUser, providers } from '@rosterkit/users';
 import axios from 'axios';
+import { build } from 'esbuild';
 import ky from 'ky';
 import { childSandbox } from './child-sandbox.mjs';
+
+const WIRES = ['content-length', 'chunked', 'gzip'];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -46,6 +51,12 @@ const table = (title, head, rows) => {
   for (const r of rows) console.log(line(r));
 };
 
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 /** Calls per second, and this process's CPU time per call in µs (the client's own cost). */
 async function timeIt(fn, seconds) {
   for (let i = 0; i < 20; i++) await fn(); // warm-up
@@ -62,49 +73,65 @@ async function timeIt(fn, seconds) {
   return { rate: (n * 1000) / elapsed, cpuUs: (used.user + used.system) / n };
 }
 
-// 1. Per-request overhead
+// 1. Per-request overhead, on each wire shape a server can send
 if (want(1)) {
-  const box = await childSandbox(100, 0, ['rocketchat']);
-  const { baseUrl, credentials: c } = box.providers.rocketchat;
-  const headers = { 'X-User-Id': c.userId, 'X-Auth-Token': c.authToken };
-  const url = `${baseUrl}/api/v1/users.list?count=100&offset=0`;
-  const rc = createRocketChatClient({ baseUrl, userId: c.userId, authToken: c.authToken });
-  const ax = axios.create({ headers });
-  const k = ky.create({ headers, retry: 0 });
-  const seconds = quick ? 0.5 : 3;
-  const contenders = {
-    'fetch (hand-written)': async () => (await fetch(url, { headers })).json(),
-    '@rosterkit/rocketchat': async () =>
-      (await rc.GET('/api/v1/users.list', { params: { query: { count: 100, offset: 0 } } })).data,
-    axios: async () => (await ax.get(url)).data,
-    ky: async () => k.get(url).json(),
-  };
-  const runs = {};
-  // Interleave rounds so drift in machine load hits every contender alike; keep each one's best.
-  for (let round = 0; round < (quick ? 1 : 5); round++) {
+  const seconds = quick ? 0.3 : 2;
+  const rounds = quick ? 1 : 5;
+  results.sections.overhead = {};
+  for (const wire of WIRES) {
+    const box = await childSandbox(100, 0, ['rocketchat'], wire);
+    const { baseUrl, credentials: c } = box.providers.rocketchat;
+    const headers = { 'X-User-Id': c.userId, 'X-Auth-Token': c.authToken };
+    const url = `${baseUrl}/api/v1/users.list?count=100&offset=0`;
+    const rc = createRocketChatClient({ baseUrl, userId: c.userId, authToken: c.authToken });
+    const ax = axios.create({ headers });
+    const k = ky.create({ headers, retry: 0 });
+    const contenders = {
+      'fetch (hand-written)': async () => (await fetch(url, { headers })).json(),
+      '@rosterkit/rocketchat': async () =>
+        (await rc.GET('/api/v1/users.list', { params: { query: { count: 100, offset: 0 } } })).data,
+      axios: async () => (await ax.get(url)).data,
+      ky: async () => k.get(url).json(),
+    };
     for (const [name, fn] of Object.entries(contenders)) {
-      const r = await timeIt(fn, seconds);
-      runs[name] = {
-        rate: Math.max(r.rate, runs[name]?.rate ?? 0),
-        cpuUs: Math.min(r.cpuUs, runs[name]?.cpuUs ?? Number.POSITIVE_INFINITY),
-      };
+      const body = await fn();
+      if (body?.users?.length !== 100) throw new Error(`${name} on ${wire}: no page of 100 users`);
     }
+    // Interleave rounds so drift in machine load hits every contender alike; each round's ratio
+    // to fetch is taken within the round, and the median of those is reported.
+    const perRound = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, fn] of Object.entries(contenders)) perRound[name].push(await timeIt(fn, seconds));
+    }
+    const base = perRound['fetch (hand-written)'];
+    const summary = Object.fromEntries(
+      Object.entries(perRound).map(([name, rs]) => [
+        name,
+        {
+          rate: median(rs.map((r) => r.rate)),
+          cpuUs: median(rs.map((r) => r.cpuUs)),
+          rateRatio: median(rs.map((r, i) => r.rate / base[i].rate)),
+          cpuRatio: median(rs.map((r, i) => r.cpuUs / base[i].cpuUs)),
+          rateRatios: rs.map((r, i) => r.rate / base[i].rate),
+          cpuRatios: rs.map((r, i) => r.cpuUs / base[i].cpuUs),
+        },
+      ]),
+    );
+    table(
+      `1. Per-request overhead, ${wire} answers: one page of 100 users (Rocket.Chat users.list), sandbox in another process; median of ${rounds} interleaved rounds`,
+      ['client', 'requests/s', '× fetch', 'client CPU µs/request', '× fetch (CPU)', 'spread × fetch'],
+      Object.entries(summary).map(([name, v]) => [
+        name,
+        fmt(v.rate),
+        fmt(v.rateRatio, 2),
+        fmt(v.cpuUs),
+        fmt(v.cpuRatio, 2),
+        `${fmt(Math.min(...v.rateRatios), 2)}–${fmt(Math.max(...v.rateRatios), 2)}`,
+      ]),
+    );
+    results.sections.overhead[wire] = summary;
+    box.close();
   }
-  const best = runs;
-  const base = best['fetch (hand-written)'];
-  table(
-    '1. Per-request overhead: one page of 100 users (Rocket.Chat users.list), sandbox on 127.0.0.1 in another process',
-    ['client', 'requests/s', '× fetch', 'client CPU µs/request', '× fetch (CPU)'],
-    Object.entries(best).map(([k, v]) => [
-      k,
-      fmt(v.rate),
-      fmt(v.rate / base.rate, 2),
-      fmt(v.cpuUs),
-      fmt(v.cpuUs / base.cpuUs, 2),
-    ]),
-  );
-  results.sections.overhead = best;
-  await box.close();
 }
 
 // 2. Large listing, serial vs concurrent page fetching, with simulated latency per request
@@ -270,6 +297,28 @@ if (want(5)) {
     execFileSync(process.execPath, [join(root, 'scripts/size.mjs'), '--json'], { encoding: 'utf8' }),
   );
   const base = out[0].gzipped;
+  // What a browser app that only makes a Rocket.Chat client ships (tree-shaken).
+  const shaken = await build({
+    stdin: {
+      contents: "export { createRocketChatClient } from '@rosterkit/rocketchat';",
+      resolveDir: root,
+      loader: 'js',
+    },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const code = shaken.outputFiles[0].contents;
+  out.push({
+    name: 'createRocketChatClient only',
+    minified: code.byteLength,
+    gzipped: gzipSync(code, { level: 9 }).byteLength,
+    budget: '7,500 (goal)',
+  });
   table(
     '5. Size: bundled for the browser with esbuild, minified + gzipped',
     ['package', 'bytes min+gz', '× openapi-fetch', 'budget'],
@@ -301,6 +350,124 @@ if (want(6) && !process.argv.includes('--no-build')) {
     ],
   );
   results.sections.build = { cold, warm };
+}
+
+// 7. Listing at 0 ms latency: the client's own cost per page against a hand-written loop
+if (want(7)) {
+  const n = quick ? 5_000 : 100_000;
+  const rounds = quick ? 1 : 3;
+  const box = await childSandbox(n, 0, ['rocketchat']);
+  const { baseUrl, credentials: c } = box.providers.rocketchat;
+  const headers = { 'X-User-Id': c.userId, 'X-Auth-Token': c.authToken };
+  const rc = createRocketChatClient({ baseUrl, userId: c.userId, authToken: c.authToken });
+  const page = async (offset) =>
+    (await fetch(`${baseUrl}/api/v1/users.list?count=100&offset=${offset}`, { headers })).json();
+  // The loop anyone would write with fetch: offset/total, pages fetched `concurrency` ahead, in order.
+  const handWritten = async (concurrency) => {
+    let count = 0;
+    const first = await page(0);
+    for (const _ of first.users) count++;
+    const offsets = [];
+    for (let o = first.users.length; o < first.total; o += first.users.length) offsets.push(o);
+    const ahead = [];
+    let next = 0;
+    const fill = () => {
+      while (ahead.length < concurrency && next < offsets.length) ahead.push(page(offsets[next++]));
+    };
+    fill();
+    while (ahead.length > 0) {
+      const body = await ahead.shift();
+      fill();
+      for (const _ of body.users) count++;
+    }
+    return count;
+  };
+  const rosterkit = async (concurrency) => {
+    let count = 0;
+    for await (const _ of rc.iterateUsers({}, { concurrency })) count++;
+    return count;
+  };
+  const rate = async (name, list, concurrency) => {
+    const start = performance.now();
+    const count = await list(concurrency);
+    if (count !== n) throw new Error(`${name}: listed ${count} of ${n}`);
+    return (count * 1000) / (performance.now() - start);
+  };
+  await rosterkit(1); // warm-up: connections, the server's sort cache, JIT
+  await handWritten(1);
+  const rows = [];
+  results.sections.listing0ms = {};
+  for (const concurrency of [1, 8]) {
+    const loop = [];
+    const ours = [];
+    for (let round = 0; round < rounds; round++) {
+      loop.push(await rate('hand-written', handWritten, concurrency));
+      ours.push(await rate('rosterkit', rosterkit, concurrency));
+    }
+    const ratios = ours.map((r, i) => r / loop[i]);
+    rows.push([
+      concurrency === 1 ? 'serial' : `${concurrency} in flight`,
+      fmt(median(loop)),
+      fmt(median(ours)),
+      fmt(median(ratios), 2),
+      `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}`,
+    ]);
+    results.sections.listing0ms[concurrency] = { handWritten: loop, rosterkit: ours, ratios };
+  }
+  table(
+    `7. Listing at 0 ms latency: ${fmt(n)} Rocket.Chat users, 100 per page, iterateUsers vs a hand-written fetch loop (median of ${rounds} interleaved rounds)`,
+    ['pages', 'loop users/s', 'rosterkit users/s', '× loop (goal ≥ 0.90)', 'spread'],
+    rows,
+  );
+  box.close();
+}
+
+// 8. Cold start: a whole process that imports one package (or runs `roster --help`), against one
+// that imports openapi-fetch. Interleaved; median of the rounds.
+if (want(8)) {
+  const rounds = quick ? 1 : 15;
+  const pkg = (dir) => join(root, 'packages', dir);
+  const importIn = (dir, name) => ({
+    cwd: pkg(dir),
+    args: ['--input-type=module', '-e', `await import(${JSON.stringify(name)})`],
+  });
+  const targets = {
+    'node (empty process)': { cwd: root, args: ['-e', '0'] },
+    'openapi-fetch (baseline)': importIn('core', 'openapi-fetch'),
+    '@rosterkit/core': importIn('core', '@rosterkit/core'),
+    ...Object.fromEntries(providers.map((p) => [`@rosterkit/${p}`, importIn(p, `@rosterkit/${p}`)])),
+    '@rosterkit/users': importIn('users', '@rosterkit/users'),
+    '@rosterkit/sandbox': importIn('sandbox', '@rosterkit/sandbox'),
+    'roster --help': { cwd: root, args: [join(root, 'packages/cli/dist/bin.js'), '--help'] },
+  };
+  const times = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  for (let round = 0; round < rounds + 1; round++) {
+    for (const [name, { cwd, args }] of Object.entries(targets)) {
+      const start = performance.now();
+      const out = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+      const ms = performance.now() - start;
+      if (out.status !== 0) throw new Error(`${name}: exit ${out.status}\n${out.stderr}`);
+      if (round > 0) times[name].push(ms); // round 0 warms the file cache
+    }
+  }
+  const base = times['openapi-fetch (baseline)'];
+  const goals = { '@rosterkit/rocketchat': '≤ 1.15', 'roster --help': '≤ 1.30' };
+  const rows = Object.entries(times).map(([name, ts]) => {
+    const ratios = ts.map((t, i) => t / base[i]);
+    return [
+      name,
+      fmt(median(ts), 1),
+      fmt(median(ratios), 2),
+      `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}`,
+      goals[name] ?? '—',
+    ];
+  });
+  table(
+    `8. Cold start: whole process, import of one package vs import('openapi-fetch') (median of ${rounds} interleaved rounds)`,
+    ['process', 'ms', '× openapi-fetch', 'spread', 'goal'],
+    rows,
+  );
+  results.sections.coldStart = times;
 }
 
 if (!only) {
