@@ -212,6 +212,7 @@ export function createApiClient<Paths extends {}>(
         : undefined,
       attempts: getResponseMeta(response)?.attempts,
       url: response.url || undefined,
+      headers: response.headers,
       body,
     });
   }

@@ -72,7 +72,7 @@ export interface TransportOptions {
 /** Why the transport gave up without a response; the client turns it into an ApiError. */
 export class TransportFailure extends Error {
   constructor(
-    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect' | 'invalid-response',
+    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect' | 'invalid-response' | 'cors',
     message: string,
     readonly attempts: number,
     options?: { cause?: unknown; status?: number; body?: unknown },
@@ -210,6 +210,8 @@ export function createTransport(options: TransportOptions = {}): (input: Request
           );
         } catch (error) {
           if (signal.aborted) throw stopped(attempt);
+          const cors = corsProblem(error, url);
+          if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
           if (retryable && attempt < maxAttempts) {
             await wait(backoff(attempt), 'network error', undefined);
             continue;
@@ -431,6 +433,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * In a browser page, a fetch to another origin that rejects without an answer is a CORS refusal
+ * (or an unreachable host, which the page cannot tell apart): say what to check, and do not retry
+ * something that will be refused again.
+ */
+function corsProblem(error: unknown, url: string): string | undefined {
+  const page = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  if (!(error instanceof TypeError) || typeof page !== 'string' || page === 'null') return undefined;
+  const target = new URL(url).origin;
+  if (target === page) return undefined;
+  return `the browser refused the request from ${page} to ${target} before an answer could be read: check that the server answers CORS preflights and allows the origin ${page} (Access-Control-Allow-Origin), and that it is reachable`;
 }
 
 function describe(error: unknown): string {

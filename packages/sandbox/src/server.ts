@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { type CorsOptions, corsFor } from './cors.js';
 import { sendDamaged } from './damage.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
@@ -32,6 +33,12 @@ export interface SandboxOptions<Id extends string = string> {
   wire?: Wire;
   /** Provider-specific switches, e.g. `{ rocketchat: { legacy401: true } }`. */
   moduleOptions?: Partial<Record<Id, Record<string, unknown>>>;
+  /**
+   * Browser access (CORS): preflights answered, `Access-Control-Allow-Origin` on every answer to
+   * an allowed origin. Default: loopback origins only; `false` turns CORS off (browsers then refuse
+   * every cross-origin call, which is how a misconfigured server looks to browser code).
+   */
+  cors?: CorsOptions | false;
 }
 
 export interface SandboxProviderInfo {
@@ -119,12 +126,17 @@ export async function serve<Id extends string>(
     const [, id = '', ...rest] = url.pathname.split('/');
     const mod = modules.get(id);
     const raw = await readBody(req);
-    if (!mod) return send(req, res, { status: 404, body: { error: `no sandbox provider at /${id}` } });
+    const cors = corsFor(options.cors, req.method ?? 'GET', req.headers);
+    if (cors.kind === 'preflight') return write(req, res, 204, cors.headers);
+    if (cors.kind === 'refused') return write(req, res, 403, {});
+    const corsHeaders = cors.kind === 'simple' ? cors.headers : undefined;
+    if (!mod)
+      return send(req, res, { status: 404, body: { error: `no sandbox provider at /${id}` } }, corsHeaders);
     requests[id] = (requests[id] ?? 0) + 1;
     let path = `/${rest.join('/')}`;
     if (mod.basePath) {
       if (!path.startsWith(mod.basePath))
-        return send(req, res, { status: 404, body: { error: 'not found' } });
+        return send(req, res, { status: 404, body: { error: 'not found' } }, corsHeaders);
       path = path.slice(mod.basePath.length) || '/';
     }
     let body: unknown;
@@ -149,6 +161,7 @@ export async function serve<Id extends string>(
     const response = fault && 'replace' in fault ? fault.replace : await mod.handle(request);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const { status, headers, payload } = serialise(response);
+    if (corsHeaders) Object.assign(headers, corsHeaders);
     if (fault && !('replace' in fault) && payload !== undefined) {
       const slowMs = injectors.get(id)?.slowMs ?? 0;
       return sendDamaged(res, fault.kind, status, headers, payload, slowMs);
@@ -156,9 +169,14 @@ export async function serve<Id extends string>(
     write(req, res, status, headers, payload);
   }
 
-  function send(req: IncomingMessage, res: ServerResponse, response: SandboxResponse): void {
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: SandboxResponse,
+    extra?: Record<string, string>,
+  ): void {
     const { status, headers, payload } = serialise(response);
-    write(req, res, status, headers, payload);
+    write(req, res, status, extra ? Object.assign(headers, extra) : headers, payload);
   }
 
   function write(
