@@ -57,20 +57,36 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Calls per second, and this process's CPU time per call in µs (the client's own cost). */
-async function timeIt(fn, seconds) {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
-  let n = 0;
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  while (performance.now() < end) {
-    await fn();
-    n++;
+/**
+ * Runs every contender for about `seconds` each, in short alternating slices (a few dozen calls
+ * each), so that the load of a shared machine hits all of them alike. Returns per contender the
+ * calls per second and this process's CPU time per call in µs (the client's own cost).
+ */
+async function race(contenders, seconds, sliceCalls = 25) {
+  const entries = Object.entries(contenders);
+  const acc = entries.map(() => ({ n: 0, ms: 0, cpuUs: 0 }));
+  for (const [, fn] of entries) for (let i = 0; i < 20; i++) await fn(); // warm-up
+  const end = performance.now() + seconds * 1000 * entries.length;
+  for (let slice = 0; performance.now() < end; slice++) {
+    // Rotate the order every slice, so no contender always runs right after the same other one.
+    for (let j = 0; j < entries.length; j++) {
+      const k = (j + slice) % entries.length;
+      const fn = entries[k][1];
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      for (let i = 0; i < sliceCalls; i++) await fn();
+      const used = process.cpuUsage(cpu);
+      acc[k].ms += performance.now() - start;
+      acc[k].cpuUs += used.user + used.system;
+      acc[k].n += sliceCalls;
+    }
   }
-  const elapsed = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return { rate: (n * 1000) / elapsed, cpuUs: (used.user + used.system) / n };
+  return Object.fromEntries(
+    entries.map(([name], k) => [
+      name,
+      { rate: (acc[k].n * 1000) / acc[k].ms, cpuUs: acc[k].cpuUs / acc[k].n },
+    ]),
+  );
 }
 
 // 1. Per-request overhead, on each wire shape a server can send
@@ -97,11 +113,12 @@ if (want(1)) {
       const body = await fn();
       if (body?.users?.length !== 100) throw new Error(`${name} on ${wire}: no page of 100 users`);
     }
-    // Interleave rounds so drift in machine load hits every contender alike; each round's ratio
-    // to fetch is taken within the round, and the median of those is reported.
+    // Each round interleaves the contenders in short slices; each round's ratio to fetch is taken
+    // within the round, and the median of those is reported.
     const perRound = Object.fromEntries(Object.keys(contenders).map((n) => [n, []]));
     for (let round = 0; round < rounds; round++) {
-      for (const [name, fn] of Object.entries(contenders)) perRound[name].push(await timeIt(fn, seconds));
+      const r = await race(contenders, seconds);
+      for (const name of Object.keys(contenders)) perRound[name].push(r[name]);
     }
     const base = perRound['fetch (hand-written)'];
     const summary = Object.fromEntries(
@@ -355,7 +372,7 @@ if (want(6) && !process.argv.includes('--no-build')) {
 // 7. Listing at 0 ms latency: the client's own cost per page against a hand-written loop
 if (want(7)) {
   const n = quick ? 5_000 : 100_000;
-  const rounds = quick ? 1 : 3;
+  const rounds = quick ? 1 : 4;
   const box = await childSandbox(n, 0, ['rocketchat']);
   const { baseUrl, credentials: c } = box.providers.rocketchat;
   const headers = { 'X-User-Id': c.userId, 'X-Auth-Token': c.authToken };
@@ -387,36 +404,62 @@ if (want(7)) {
     for await (const _ of rc.iterateUsers({}, { concurrency })) count++;
     return count;
   };
+  const cpuPerUser = [];
   const rate = async (name, list, concurrency) => {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const count = await list(concurrency);
     if (count !== n) throw new Error(`${name}: listed ${count} of ${n}`);
+    const used = process.cpuUsage(cpu);
+    cpuPerUser.push({ name, concurrency, us: (used.user + used.system) / count });
     return (count * 1000) / (performance.now() - start);
   };
   await rosterkit(1); // warm-up: connections, the server's sort cache, JIT
   await handWritten(1);
+  cpuPerUser.length = 0;
   const rows = [];
   results.sections.listing0ms = {};
   for (const concurrency of [1, 8]) {
     const loop = [];
     const ours = [];
     for (let round = 0; round < rounds; round++) {
-      loop.push(await rate('hand-written', handWritten, concurrency));
-      ours.push(await rate('rosterkit', rosterkit, concurrency));
+      // A B B A …: a steady drift in machine load hits both alike.
+      if (round % 2 === 0) {
+        loop.push(await rate('hand-written', handWritten, concurrency));
+        ours.push(await rate('rosterkit', rosterkit, concurrency));
+      } else {
+        ours.push(await rate('rosterkit', rosterkit, concurrency));
+        loop.push(await rate('hand-written', handWritten, concurrency));
+      }
     }
     const ratios = ours.map((r, i) => r / loop[i]);
+    const cpuOf = (who) =>
+      cpuPerUser.filter((c) => c.name === who && c.concurrency === concurrency).map((c) => c.us);
+    const cpuRatios = cpuOf('rosterkit').map((us, i) => us / (cpuOf('hand-written')[i] ?? us));
     rows.push([
       concurrency === 1 ? 'serial' : `${concurrency} in flight`,
       fmt(median(loop)),
       fmt(median(ours)),
       fmt(median(ratios), 2),
       `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}`,
+      fmt(median(cpuOf('hand-written')) * 100, 0),
+      fmt(median(cpuOf('rosterkit')) * 100, 0),
+      fmt(median(cpuRatios), 2),
     ]);
-    results.sections.listing0ms[concurrency] = { handWritten: loop, rosterkit: ours, ratios };
+    results.sections.listing0ms[concurrency] = { handWritten: loop, rosterkit: ours, ratios, cpuRatios };
   }
   table(
     `7. Listing at 0 ms latency: ${fmt(n)} Rocket.Chat users, 100 per page, iterateUsers vs a hand-written fetch loop (median of ${rounds} interleaved rounds)`,
-    ['pages', 'loop users/s', 'rosterkit users/s', '× loop (goal ≥ 0.90)', 'spread'],
+    [
+      'pages',
+      'loop users/s',
+      'rosterkit users/s',
+      '× loop (goal ≥ 0.90)',
+      'spread',
+      'loop CPU µs/page',
+      'rosterkit CPU µs/page',
+      '× loop (CPU)',
+    ],
     rows,
   );
   box.close();
@@ -440,33 +483,50 @@ if (want(8)) {
     '@rosterkit/sandbox': importIn('sandbox', '@rosterkit/sandbox'),
     'roster --help': { cwd: root, args: [join(root, 'packages/cli/dist/bin.js'), '--help'] },
   };
-  const times = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  // Each child reports its own CPU time (user + system, bootstrap included) on fd 3 as it exits:
+  // on a shared machine CPU time moves far less than wall time does.
+  const hook = `import { writeSync } from 'node:fs';
+process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String(u.user + u.system)); });`;
+  const preload = ['--import', `data:text/javascript,${encodeURIComponent(hook)}`];
+  const wall = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
+  const cpu = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let round = 0; round < rounds + 1; round++) {
     for (const [name, { cwd, args }] of Object.entries(targets)) {
       const start = performance.now();
-      const out = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
+      const out = spawnSync(process.execPath, [...preload, ...args], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      });
       const ms = performance.now() - start;
       if (out.status !== 0) throw new Error(`${name}: exit ${out.status}\n${out.stderr}`);
-      if (round > 0) times[name].push(ms); // round 0 warms the file cache
+      if (round === 0) continue; // round 0 warms the file cache
+      wall[name].push(ms);
+      cpu[name].push(Number(out.output[3]) / 1000);
     }
   }
-  const base = times['openapi-fetch (baseline)'];
   const goals = { '@rosterkit/rocketchat': '≤ 1.15', 'roster --help': '≤ 1.30' };
-  const rows = Object.entries(times).map(([name, ts]) => {
-    const ratios = ts.map((t, i) => t / base[i]);
+  const ratios = (series, name) => series[name].map((t, i) => t / series['openapi-fetch (baseline)'][i]);
+  const rows = Object.keys(targets).map((name) => {
+    const w = ratios(wall, name);
+    const c = ratios(cpu, name);
     return [
       name,
-      fmt(median(ts), 1),
-      fmt(median(ratios), 2),
-      `${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)}`,
+      fmt(median(wall[name]), 1),
+      fmt(median(w), 2),
+      `${fmt(Math.min(...w), 2)}–${fmt(Math.max(...w), 2)}`,
+      fmt(median(cpu[name]), 1),
+      fmt(median(c), 2),
+      `${fmt(Math.min(...c), 2)}–${fmt(Math.max(...c), 2)}`,
       goals[name] ?? '—',
     ];
   });
   table(
     `8. Cold start: whole process, import of one package vs import('openapi-fetch') (median of ${rounds} interleaved rounds)`,
-    ['process', 'ms', '× openapi-fetch', 'spread', 'goal'],
+    ['process', 'wall ms', '× openapi-fetch', 'spread', 'CPU ms', '× (CPU)', 'spread (CPU)', 'goal'],
     rows,
   );
+  const times = { wall, cpu };
   results.sections.coldStart = times;
 }
 
