@@ -1,5 +1,5 @@
 import { BodyTooLarge, readCapped } from './body.js';
-import { callBudget, isTimeoutReason, linkSignals } from './signal.js';
+import { callBudget, isTimeoutReason, linkInto } from './signal.js';
 
 /**
  * The retrying fetch that sits *under* openapi-fetch (middleware cannot resend a request,
@@ -158,42 +158,82 @@ export class TransportFailure extends Error {
  * A fully read JSON response: `json()` returns the value the transport already parsed, and the
  * other readers serve the bytes kept here. It carries no body stream of its own (building one per
  * response was a tenth of a request's CPU); `body` makes one on demand. Clones share the parsed
- * value.
+ * value. It always says its Content-Length (the decoded bytes it holds): openapi-fetch reads a
+ * JSON body with `text()` + `JSON.parse` when there is none (a chunked or compressed answer),
+ * which would parse every such body a second time.
+ *
+ * The class is made on first use, not at module load: extending `Response` makes Node load its
+ * whole fetch implementation, about 25 ms of every cold start that never sends a request.
  */
-class ParsedResponse extends Response {
-  readonly #bytes: ArrayBuffer;
-  readonly #value: unknown;
-  constructor(bytes: ArrayBuffer, init: ResponseInit, value: unknown) {
-    super(null, init);
-    this.#bytes = bytes;
-    this.#value = value;
+type ParsedResponseClass = new (
+  bytes: ArrayBuffer,
+  init: ResponseInit,
+  headers: Headers,
+  value: unknown,
+) => Response;
+let parsedResponseClass: ParsedResponseClass | undefined;
+
+function parsedResponse(bytes: ArrayBuffer, response: Response, value: unknown): Response {
+  // The answer's own Headers object is shared, not copied; only a missing length makes a copy.
+  let headers: Headers = response.headers;
+  if (!headers.has('content-length')) {
+    headers = new Headers(headers);
+    headers.set('content-length', String(bytes.byteLength));
   }
-  static {
-    Object.defineProperty(ParsedResponse.prototype, 'body', {
-      get(this: ParsedResponse) {
-        return new Blob([this.#bytes]).stream();
-      },
-    });
-  }
-  override json(): Promise<unknown> {
-    return Promise.resolve(this.#value);
-  }
-  override text(): Promise<string> {
-    return Promise.resolve(utf8.decode(this.#bytes));
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(this.#bytes.slice(0));
-  }
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return Promise.resolve(new Uint8Array(this.#bytes.slice(0)));
-  }
-  override blob(): Promise<Blob> {
-    return Promise.resolve(new Blob([this.#bytes], { type: this.headers.get('content-type') ?? '' }));
-  }
-  override clone(): Response {
-    const init = { status: this.status, statusText: this.statusText, headers: this.headers };
-    return new ParsedResponse(this.#bytes, init, this.#value);
-  }
+  parsedResponseClass ??= makeParsedResponseClass();
+  return new parsedResponseClass(
+    bytes,
+    { status: response.status, statusText: response.statusText },
+    headers,
+    value,
+  );
+}
+
+function makeParsedResponseClass(): ParsedResponseClass {
+  return class ParsedResponse extends Response {
+    readonly #bytes: ArrayBuffer;
+    readonly #headers: Headers;
+    readonly #value: unknown;
+    constructor(bytes: ArrayBuffer, init: ResponseInit, headers: Headers, value: unknown) {
+      super(null, init);
+      this.#bytes = bytes;
+      this.#headers = headers;
+      this.#value = value;
+    }
+    static {
+      Object.defineProperties(ParsedResponse.prototype, {
+        body: {
+          get(this: ParsedResponse) {
+            return new Blob([this.#bytes]).stream();
+          },
+        },
+        headers: {
+          get(this: ParsedResponse) {
+            return this.#headers;
+          },
+        },
+      });
+    }
+    override json(): Promise<unknown> {
+      return Promise.resolve(this.#value);
+    }
+    override text(): Promise<string> {
+      return Promise.resolve(utf8.decode(this.#bytes));
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return Promise.resolve(this.#bytes.slice(0));
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return Promise.resolve(new Uint8Array(this.#bytes.slice(0)));
+    }
+    override blob(): Promise<Blob> {
+      return Promise.resolve(new Blob([this.#bytes], { type: this.#headers.get('content-type') ?? '' }));
+    }
+    override clone(): Response {
+      const init = { status: this.status, statusText: this.statusText };
+      return new ParsedResponse(this.#bytes, init, this.#headers, this.#value);
+    }
+  };
 }
 
 const utf8 = new TextDecoder();
@@ -277,6 +317,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       maxAttempts > 1 && (methods.has(request.method) || (options.isIdempotent?.(request) ?? false));
     // Buffer the body once so every attempt (and redirect) can resend it.
     const body = request.body === null ? undefined : await request.arrayBuffer();
+    const direct = options.fetch === undefined && body === undefined && request.redirect === 'manual';
     let url = request.url;
     let method = request.method;
     let attempt = 0;
@@ -313,17 +354,21 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const started = emit ? Date.now() : 0;
       emit?.({ type: 'request', method, url, attempt });
       try {
-        // Every attempt is its own Request: it carries the attempt's signal (the call's budget
-        // plus the idle timeout); bodies are replayed from the buffer.
-        response = await baseFetch(
-          new Request(url, {
-            method,
-            headers: request.headers,
-            body: method === 'GET' || method === 'HEAD' ? undefined : body,
-            signal: idle.signal,
-            redirect: 'manual',
-          }),
-        );
+        // A body-less request to its first URL goes out as it is, with the attempt's signal beside
+        // it (fetch makes its own copy of a Request anyway; building one more per attempt was a
+        // Request, a signal and an abort listener of garbage). A custom fetch takes one argument, so
+        // it, a replayed body or a redirect gets a Request rebuilt with the attempt's signal.
+        response = await (direct && redirects === 0
+          ? globalThis.fetch(request, { signal: idle.signal })
+          : baseFetch(
+              new Request(url, {
+                method,
+                headers: request.headers,
+                body: method === 'GET' || method === 'HEAD' ? undefined : body,
+                signal: idle.signal,
+                redirect: 'manual',
+              }),
+            ));
       } catch (error) {
         if (signal.aborted) throw stopped(attempt);
         const cors = corsProblem(error, url);
@@ -429,7 +474,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
             body: parsed.body,
           });
         }
-        result = new ParsedResponse(buffered, init, parsed.value);
+        result = parsedResponse(buffered, response, parsed.value);
       } else result = new Response(buffered, init);
       responseMeta.set(result, { attempts: attempt });
       return result;
@@ -554,8 +599,9 @@ interface IdleWatch {
  * re-arms itself for what is left, so a busy body costs no timer churn.
  */
 function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
+  // One controller follows the call's signal and is aborted by the idle timer too.
   const controller = new AbortController();
-  const linked = linkSignals([parent, controller.signal]);
+  const detach = linkInto(controller, [parent]);
   let last = Date.now();
   let fired = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -567,9 +613,9 @@ function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
       controller.abort(new DOMException(`no data for ${ms} ms`, 'AbortError'));
     }, delay);
   };
-  arm(ms);
+  if (!controller.signal.aborted) arm(ms);
   return {
-    signal: linked.signal,
+    signal: controller.signal,
     get fired() {
       return fired;
     },
@@ -578,7 +624,7 @@ function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
     },
     dispose() {
       clearTimeout(timer);
-      linked.dispose();
+      detach();
     },
   };
 }
