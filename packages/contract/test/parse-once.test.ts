@@ -74,7 +74,8 @@ describe.each(WIRES)('one JSON parse per request, %s answers', (wire) => {
       for await (const _ of source.iterateUsers()) n++;
       return n;
     });
-    expect(users).toBe(USERS);
+    // Every seeded user (Rocket.Chat's sandbox also lists its callers and rocket.cat).
+    expect(users).toBeGreaterThanOrEqual(USERS);
     // The wire really had the shape under test (fetch keeps the compressed length header, if any).
     for (const s of seen) {
       if (wire === 'content-length') expect(s.length).not.toBeNull();
