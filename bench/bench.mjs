@@ -411,7 +411,8 @@ if (want(7)) {
     const cpu = process.cpuUsage();
     const start = performance.now();
     const count = await list(concurrency);
-    if (count !== n) throw new Error(`${name}: listed ${count} of ${n}`);
+    // Rocket.Chat's workspace also holds the sandbox's two callers and the rocket.cat bot.
+    if (count !== n + 3) throw new Error(`${name}: listed ${count} of ${n + 3}`);
     const used = process.cpuUsage(cpu);
     cpuPerUser.push({ name, concurrency, us: (used.user + used.system) / count });
     return (count * 1000) / (performance.now() - start);
@@ -533,10 +534,10 @@ process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String(u.u
 }
 
 if (!only) {
-  writeFileSync(
-    join(here, quick ? 'results.quick.json' : 'results.json'),
-    `${JSON.stringify(results, null, 2)}\n`,
-  );
+  const file = join(here, quick ? 'results.quick.json' : 'results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  // In the repository's own format, so `pnpm lint` accepts the file as written.
+  spawnSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', file], { stdio: 'ignore' });
 }
 console.log(
   `\nmachine: ${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}`,
