@@ -184,7 +184,10 @@ export async function* paginate<Cursor, Page, Item>(
         if (yielded >= maxItems) break;
         if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
         if (item === null || item === undefined) {
-          throw fail('invalid-response', `page ${pages} holds a ${String(item)} item where a record belongs`);
+          throw fail(
+            'invalid-response',
+            `page ${pages} holds ${item === null ? 'a null' : 'an undefined'} item where a record belongs`,
+          );
         }
         if (ids) {
           const id = scheme.key?.(item);
