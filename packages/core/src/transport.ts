@@ -19,8 +19,16 @@ export interface RateLimitReset {
 }
 
 export interface RetryOptions {
-  /** Total attempts per call, first one included. Default 4. `1` disables retries. */
+  /**
+   * Total attempts per call, first one included. Default 4. `1` disables retries. Answers that
+   * are rate limits (429, or a server-requested wait) do not spend these: see `maxRateLimitRetries`.
+   */
   maxAttempts?: number;
+  /**
+   * Rate-limit answers waited out per call, on top of `maxAttempts` (a burst of 429s is the server
+   * pacing us, not failing). Default 10; each wait is capped by `maxRetryAfterMs`.
+   */
+  maxRateLimitRetries?: number;
   /** First backoff step in ms. Default 200. */
   baseDelayMs?: number;
   /** Longest backoff between two attempts in ms. Default 10 000. */
@@ -202,6 +210,7 @@ const MAX_REDIRECTS = 5;
 
 interface Policy {
   maxAttempts: number;
+  maxRateLimitRetries: number;
   baseDelay: number;
   maxDelay: number;
   maxRetryAfter: number;
@@ -213,6 +222,7 @@ function policyOf(retry: RetryOptions | false | undefined): Policy {
   const r = retry === false ? { maxAttempts: 1 } : (retry ?? {});
   return {
     maxAttempts: Math.max(1, r.maxAttempts ?? 4),
+    maxRateLimitRetries: Math.max(0, r.maxRateLimitRetries ?? 10),
     baseDelay: r.baseDelayMs ?? 200,
     maxDelay: r.maxDelayMs ?? 10_000,
     maxRetryAfter: r.maxRetryAfterMs ?? 60_000,
@@ -234,7 +244,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let pausedUntil = 0;
 
   return async function rosterkitFetch(request: Request, context?: CallContext): Promise<Response> {
-    const { maxAttempts, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
+    const { maxAttempts, maxRateLimitRetries, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
       context?.retry === undefined
         ? clientPolicy
         : policyOf(
@@ -260,6 +270,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let url = request.url;
     let method = request.method;
     let attempt = 0;
+    /** Attempts answered with a rate limit: they do not count against `maxAttempts`. */
+    let limited = 0;
     let redirects = 0;
 
     try {
@@ -302,7 +314,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           if (signal.aborted) throw stopped(attempt);
           const cors = corsProblem(error, url);
           if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
-          if (retryable && attempt < maxAttempts) {
+          if (retryable && attempt - limited < maxAttempts) {
             await wait(backoff(attempt), 'network error', undefined);
             continue;
           }
@@ -366,12 +378,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
           continue;
         }
 
-        if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+        if (retryable && statuses.has(response.status)) {
           const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
-          if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
-            const isRateLimit = response.status === 429 || serverDelay !== undefined;
-            const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+          const isRateLimit = response.status === 429 || serverDelay !== undefined;
+          const budget = isRateLimit ? limited < maxRateLimitRetries : attempt - limited < maxAttempts;
+          if (budget && (serverDelay === undefined || serverDelay <= maxRetryAfter)) {
+            const delay =
+              serverDelay === undefined ? backoff(attempt - limited) : serverDelay + random() * 50;
             if (!isRateLimit || ask('429', delay)) {
+              if (isRateLimit) limited++;
               await response.body?.cancel();
               await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
               continue;
@@ -388,7 +403,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         } catch (error) {
           if (error instanceof TransportFailure) throw error;
           if (signal.aborted) throw stopped(attempt);
-          if (retryable && attempt < maxAttempts) {
+          if (retryable && attempt - limited < maxAttempts) {
             await wait(backoff(attempt), 'body interrupted', response.status);
             continue;
           }
@@ -401,7 +416,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (options.json && response.ok && buffered !== null && buffered.byteLength > 0) {
           const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
           if ('problem' in parsed) {
-            if (retryable && attempt < maxAttempts) {
+            if (retryable && attempt - limited < maxAttempts) {
               await wait(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
               continue;
             }
