@@ -124,7 +124,7 @@ export async function* paginate<Cursor, Page, Item>(
     const t = scheme.total?.(page);
     if (t !== undefined) {
       if (!Number.isSafeInteger(t) || t < 0) {
-        throw fail('invalid-response', `the server announced an impossible total of ${String(t)} items`);
+        throw fail('invalid-response', `impossible total of ${String(t)} items`);
       }
       total = t;
     }
@@ -198,13 +198,13 @@ export async function* paginate<Cursor, Page, Item>(
             if (added === 'rounded') {
               throw fail(
                 'invalid-response',
-                `record id ${String(id)} is an integer beyond 2^53 that JSON numbers cannot hold exactly; its real value is lost`,
+                `id ${String(id)} is an integer beyond 2^53: JSON cannot hold it exactly`,
               );
             }
             if (added === 'collision') {
               throw fail(
                 'invalid-response',
-                `two records share the id ${JSON.stringify(id)}, which holds bytes that are not valid UTF-8: their real ids cannot be told apart`,
+                `two records share id ${JSON.stringify(id)}, whose bytes were not UTF-8: they cannot be told apart`,
               );
             }
             if (added === 'seen') {
@@ -227,8 +227,8 @@ export async function* paginate<Cursor, Page, Item>(
         throw fail(
           'invalid-response',
           `page ${pages} brought no new item (${items.length - idless} already listed${
-            idless ? `, ${idless} without an id` : ''
-          }) yet the listing was not over: the server is not advancing through the pages (it ignores the page asked for, or repeats or cycles pages)`,
+            idless ? `, ${idless} without id` : ''
+          }): the server is not advancing (it ignores the page asked for, or repeats pages)`,
         );
       }
       current = await pending();
