@@ -114,8 +114,11 @@ const EXPECT: Record<string, Expectation> = {
   'invalid-utf8-ids': { end: 'invalid-response', itemsRead: 1, message: /cannot be told apart/ },
   endless: { end: 'too-large' },
   'endless-default-cap': { end: 'too-large' },
-  trickle: { end: 'timeout' },
-  hang: { end: 'timeout' },
+  // Depend on H12a (issue 12 item 5): today `timeoutMs` is an AbortSignal.timeout that V8 may
+  // garbage-collect before it fires, so these hang now and then (always under frequent GC,
+  // `node --expose-gc` with gc() every 100 ms); H12a's call budget uses its own timer.
+  trickle: { end: 'timeout', pending: 'skip' },
+  hang: { end: 'timeout', pending: 'skip' },
   // Depends on H12a (issue 12 item 5: a default per-attempt idle timeout and overall budget);
   // with today's defaults the call waits on undici's 300 s header timeout, retried.
   'hang-default': { end: 'timeout', deadlineMs: 150_000, pending: 'skip' },

@@ -53,6 +53,7 @@ for (const [listing, L] of Object.entries(LISTINGS)) {
       }
     }
   })().catch((e) => {
+    if (o.state !== 'done') return; // hung: what happens after the deadline does not count
     o.state = 'error';
     o.error = {
       apiError: e instanceof ApiError,
