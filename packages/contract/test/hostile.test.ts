@@ -50,11 +50,12 @@ const table = JSON.parse(
   execFileSync(process.execPath, ['run.mjs', '--list'], { cwd: DIR, encoding: 'utf8' }),
 ) as Record<string, string[]>;
 
-function runScenario(scenario: string, deadlineMs: number): Promise<Result> {
+function runScenario(scenario: string, deadlineMs: number, gc: boolean): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, 'run.mjs', scenario], {
+    const flags = [`--max-old-space-size=${HEAP_MB}`, ...(gc ? ['--expose-gc'] : [])];
+    const child = spawn(process.execPath, [...flags, 'run.mjs', scenario], {
       cwd: DIR,
-      env: { ...process.env, HOSTILE_DEADLINE_MS: String(deadlineMs) },
+      env: { ...process.env, HOSTILE_DEADLINE_MS: String(deadlineMs), HOSTILE_GC: gc ? '1' : '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -82,8 +83,8 @@ function runScenario(scenario: string, deadlineMs: number): Promise<Result> {
 const SIZED = new Set(['thena.search', 'rocketchat.list', 'blynk.list', 'blynk.search']);
 
 interface Expectation {
-  /** `complete`, or the ApiError kind the listing must end with. */
-  end: 'complete' | string | ((listing: string) => string);
+  /** `complete`, or the ApiError kind(s) the listing may end with. */
+  end: 'complete' | string | readonly string[] | ((listing: string) => string);
   itemsRead?: number;
   expectedItems?: number;
   message?: RegExp;
@@ -91,6 +92,8 @@ interface Expectation {
   maxRssMB?: number;
   /** How long one listing may take before it counts as hung. Default 8 s. */
   deadlineMs?: number;
+  /** Run the child with garbage collection every 50 ms (what a busy process does now and then). */
+  gc?: boolean;
   /** Still failing on main because of another change (named in the comment where it is set). */
   pending?: 'fails' | 'skip';
 }
@@ -119,6 +122,11 @@ const EXPECT: Record<string, Expectation> = {
   // `node --expose-gc` with gc() every 100 ms); H12a's call budget uses its own timer.
   trickle: { end: 'timeout', pending: 'skip' },
   hang: { end: 'timeout', pending: 'skip' },
+  // Depends on a transport fix (not in H12a's branch either when this was written): the Request
+  // handed to fetch must stay referenced until fetch settles — undici's Request follows the
+  // signal it was given through a WeakRef, so once the Request is collected no abort (timeout,
+  // idle timeout, the caller's signal) reaches the pending fetch and the call hangs for ever.
+  'hang-gc': { end: 'timeout', gc: true, pending: 'fails' },
   // Depends on H12a (issue 12 item 5: a default per-attempt idle timeout and overall budget);
   // with today's defaults the call waits on undici's 300 s header timeout, retried.
   'hang-default': { end: 'timeout', deadlineMs: 150_000, pending: 'skip' },
@@ -129,10 +137,10 @@ const EXPECT: Record<string, Expectation> = {
   // than run as `it.fails`, to spare the shared machine.
   'gzip-bomb': { end: 'too-large', maxRssMB: 300, pending: 'skip' },
   'brotli-bomb': { end: 'too-large', maxRssMB: 300, pending: 'skip' },
-  'auth-refused': { end: 'http' },
+  'auth-refused': { end: ['http', 'auth'] },
   // Depends on H12a (issue 12 item 1: a refused credential is a typed error at once). Today the
   // token refresh waits on itself and the listing never ends.
-  'auth-refused-as-expired': { end: 'http', deadlineMs: 5000, pending: 'fails' },
+  'auth-refused-as-expired': { end: ['http', 'auth'], deadlineMs: 5000, pending: 'fails' },
   'redirect-cross-origin': { end: 'redirect' },
   'redirect-loop': { end: 'redirect' },
 };
@@ -149,7 +157,7 @@ for (const [scenario, listings] of Object.entries(table)) {
   describe(`hostile server: ${scenario}`, () => {
     let result: Promise<Result> | undefined;
     const run = () => {
-      result ??= runScenario(scenario, exp.deadlineMs ?? 8000);
+      result ??= runScenario(scenario, exp.deadlineMs ?? 8000, exp.gc ?? false);
       return result;
     };
     const test = exp.pending === 'skip' ? it.skip : exp.pending === 'fails' ? it.fails : it;
@@ -180,9 +188,9 @@ for (const [scenario, listings] of Object.entries(table)) {
           // Ended loudly: a typed ApiError of the expected kind that says how far it got.
           expect(o.state, where).toBe('error');
           expect(o.error?.apiError, where).toBe(true);
-          expect(o.error?.kind, where).toBe(end);
+          expect(typeof end === 'string' ? [end] : end, where).toContain(o.error?.kind);
           expect(o.error?.itemsRead, where).toBe(o.items);
-          if (end === 'http') {
+          if (end.includes('http')) {
             expect(o.error?.status, where).toBeGreaterThanOrEqual(400);
             expect(o.error?.status, where).toBeLessThan(500);
           }

@@ -23,6 +23,9 @@ const deadlineMs = Number(process.env.HOSTILE_DEADLINE_MS ?? 8000);
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-auth-token', 'key', 'access_token', 'x-user-id'];
 
+// A busy process collects garbage often: anything only weakly held while a call is in flight goes.
+if (process.env.HOSTILE_GC && globalThis.gc) setInterval(() => globalThis.gc?.(), 50).unref();
+
 const box = await startSandbox({ users: USERS, seed: 5 });
 const attacker = await startHostile(box, (x) => {
   x.send(200, { 'content-type': 'application/json' }, '{}');
