@@ -207,6 +207,8 @@ const DEFAULT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 const DEFAULT_STATUSES = [429, 500, 502, 503, 504];
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const MAX_REDIRECTS = 5;
+/** What pending calls need to stay abortable (see `held`). */
+const inFlight = new Set<unknown[]>();
 
 interface Policy {
   maxAttempts: number;
@@ -274,9 +276,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let limited = 0;
     let redirects = 0;
 
+    // Held until the call is over: undici's Request follows its signal through a WeakRef, so a
+    // collected Request (or timeout signal) would leave a pending fetch or body deaf to every abort.
+    const held: unknown[] = [timeout];
+    inFlight.add(held);
     try {
       return await attempts();
     } finally {
+      inFlight.delete(held);
       linked?.dispose();
     }
 
@@ -299,17 +306,17 @@ export function createTransport(options: TransportOptions = {}): Transport {
             body === undefined &&
             signal === request.signal &&
             request.redirect === 'manual';
-          response = await baseFetch(
-            reuse
-              ? request
-              : new Request(url, {
-                  method,
-                  headers: request.headers,
-                  body: method === 'GET' || method === 'HEAD' ? undefined : body,
-                  signal,
-                  redirect: 'manual',
-                }),
-          );
+          const sent = reuse
+            ? request
+            : new Request(url, {
+                method,
+                headers: request.headers,
+                body: method === 'GET' || method === 'HEAD' ? undefined : body,
+                signal,
+                redirect: 'manual',
+              });
+          held.push(sent);
+          response = await baseFetch(sent);
         } catch (error) {
           if (signal.aborted) throw stopped(attempt);
           const cors = corsProblem(error, url);

@@ -357,12 +357,6 @@ export const SCENARIOS = {
     options: { timeoutMs: 1500 },
     program: (L) => (x) => L.match(x.req.method, x.url) && new Promise(() => {}),
   },
-  /** No answer, with the caller's 1.5 s budget, in a process that collects garbage every 50 ms. */
-  'hang-gc': {
-    applies: (L) => L.provider === 'rocketchat' || L.provider === 'blynk',
-    options: { timeoutMs: 1500 },
-    program: (L) => (x) => L.match(x.req.method, x.url) && new Promise(() => {}),
-  },
   /** No answer at all, with the default options only. */
   'hang-default': {
     applies: (L) => L.provider === 'rocketchat',
