@@ -1,6 +1,6 @@
 import { ApiError } from './errors.js';
+import { checkOptions, paginateOptionsSchema } from './options.js';
 import { linkSignals } from './signal.js';
-import { optionalInteger } from './validate.js';
 
 /**
  * The pagination primitive every provider's `iterateUsers` is built on. A provider describes its
@@ -72,6 +72,7 @@ export async function* paginate<Cursor, Page, Item>(
   scheme: PageScheme<Cursor, Page, Item>,
   options: PaginateOptions = {},
 ): AsyncGenerator<Item, void, undefined> {
+  checkOptions(ctx.provider, paginateOptionsSchema, options, 'options.');
   const controller = new AbortController();
   const link = linkSignals([options.signal, controller.signal]);
   const signal = link.signal;
@@ -84,8 +85,8 @@ export async function* paginate<Cursor, Page, Item>(
       page.dispose();
     }
   };
-  const maxItems = optionalInteger(ctx.provider, 'maxItems', options.maxItems, 0) ?? Number.POSITIVE_INFINITY;
-  const concurrency = optionalInteger(ctx.provider, 'concurrency', options.concurrency, 1, 64) ?? 1;
+  const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
+  const concurrency = options.concurrency ?? 1;
   const ids = scheme.key ? new IdSet() : undefined;
   let yielded = 0;
   let pages = 0;
