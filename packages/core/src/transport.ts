@@ -20,8 +20,16 @@ export interface RateLimitReset {
 }
 
 export interface RetryOptions {
-  /** Total attempts per call, first one included. Default 4. `1` disables retries. */
+  /**
+   * Total attempts per call, first one included. Default 4. `1` disables retries. Answers that
+   * are rate limits (429, or a server-requested wait) do not spend these: see `maxRateLimitRetries`.
+   */
   maxAttempts?: number;
+  /**
+   * Rate-limit answers waited out per call, on top of `maxAttempts` (a burst of 429s is the server
+   * pacing us, not failing). Default 10; each wait is capped by `maxRetryAfterMs`.
+   */
+  maxRateLimitRetries?: number;
   /** First backoff step in ms. Default 200. */
   baseDelayMs?: number;
   /** Longest backoff between two attempts in ms. Default 10 000. */
@@ -254,12 +262,15 @@ const MAX_REDIRECTS = 5;
 /** Default overall budget of one client call: every attempt, wait and token fetch included. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** Default idle timeout of one attempt: no byte for this long ends it. */
+/** What pending calls need to stay abortable (see `held`). */
+const inFlight = new Set<unknown[]>();
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /** Default cap on a response body, decoded bytes. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Policy {
   maxAttempts: number;
+  maxRateLimitRetries: number;
   baseDelay: number;
   maxDelay: number;
   maxRetryAfter: number;
@@ -271,6 +282,7 @@ function policyOf(retry: RetryOptions | false | undefined): Policy {
   const r = retry === false ? { maxAttempts: 1 } : (retry ?? {});
   return {
     maxAttempts: Math.max(1, r.maxAttempts ?? 4),
+    maxRateLimitRetries: Math.max(0, r.maxRateLimitRetries ?? 10),
     baseDelay: r.baseDelayMs ?? 200,
     maxDelay: r.maxDelayMs ?? 10_000,
     maxRetryAfter: r.maxRetryAfterMs ?? 60_000,
@@ -293,7 +305,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let pausedUntil = 0;
 
   return async function rosterkitFetch(request: Request, context?: CallContext): Promise<Response> {
-    const { maxAttempts, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
+    const { maxAttempts, maxRateLimitRetries, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
       context?.retry === undefined
         ? clientPolicy
         : policyOf(
@@ -317,15 +329,21 @@ export function createTransport(options: TransportOptions = {}): Transport {
       maxAttempts > 1 && (methods.has(request.method) || (options.isIdempotent?.(request) ?? false));
     // Buffer the body once so every attempt (and redirect) can resend it.
     const body = request.body === null ? undefined : await request.arrayBuffer();
-    const direct = options.fetch === undefined && body === undefined && request.redirect === 'manual';
     let url = request.url;
     let method = request.method;
     let attempt = 0;
+    /** Attempts answered with a rate limit: they do not count against `maxAttempts`. */
+    let limited = 0;
     let redirects = 0;
 
+    // Held until the call is over: undici's Request follows its signal through a WeakRef, so a
+    // collected Request (or signal) would leave a pending fetch or body deaf to every abort.
+    const held: unknown[] = [budget];
+    inFlight.add(held);
     try {
       return await attempts();
     } finally {
+      inFlight.delete(held);
       budget?.dispose();
     }
 
@@ -354,26 +372,22 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const started = emit ? Date.now() : 0;
       emit?.({ type: 'request', method, url, attempt });
       try {
-        // A body-less request to its first URL goes out as it is, with the attempt's signal beside
-        // it (fetch makes its own copy of a Request anyway; building one more per attempt was a
-        // Request, a signal and an abort listener of garbage). A custom fetch takes one argument, so
-        // it, a replayed body or a redirect gets a Request rebuilt with the attempt's signal.
-        response = await (direct && redirects === 0
-          ? globalThis.fetch(request, { signal: idle.signal })
-          : baseFetch(
-              new Request(url, {
-                method,
-                headers: request.headers,
-                body: method === 'GET' || method === 'HEAD' ? undefined : body,
-                signal: idle.signal,
-                redirect: 'manual',
-              }),
-            ));
+        // Every attempt is its own Request: it carries the attempt's signal (the call's budget
+        // plus the idle timeout); bodies are replayed from the buffer.
+        const sent = new Request(url, {
+          method,
+          headers: request.headers,
+          body: method === 'GET' || method === 'HEAD' ? undefined : body,
+          signal: idle.signal,
+          redirect: 'manual',
+        });
+        held.push(sent, idle);
+        response = await baseFetch(sent);
       } catch (error) {
         if (signal.aborted) throw stopped(attempt);
         const cors = corsProblem(error, url);
         if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
-        if (retryable && attempt < maxAttempts)
+        if (retryable && attempt - limited < maxAttempts)
           return later(backoff(attempt), idle.fired ? 'idle timeout' : 'network error', undefined);
         if (idle.fired) throw idleFailure();
         throw new TransportFailure('network', describe(error), attempt, { cause: error });
@@ -433,12 +447,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
         return RETRY;
       }
 
-      if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+      if (retryable && statuses.has(response.status)) {
         const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
-        if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
-          const isRateLimit = response.status === 429 || serverDelay !== undefined;
-          const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+        const isRateLimit = response.status === 429 || serverDelay !== undefined;
+        const budget = isRateLimit ? limited < maxRateLimitRetries : attempt - limited < maxAttempts;
+        if (budget && (serverDelay === undefined || serverDelay <= maxRetryAfter)) {
+          const delay = serverDelay === undefined ? backoff(attempt - limited) : serverDelay + random() * 50;
           if (!isRateLimit || ask('429', delay)) {
+            if (isRateLimit) limited++;
             await cancel(response);
             return later(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
           }
@@ -455,7 +471,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         if (error instanceof BodyTooLarge) throw new TransportFailure('too-large', error.message, attempt);
         if (signal.aborted) throw stopped(attempt);
-        if (retryable && attempt < maxAttempts)
+        if (retryable && attempt - limited < maxAttempts)
           return later(backoff(attempt), idle.fired ? 'idle timeout' : 'body interrupted', response.status);
         if (idle.fired) throw idleFailure();
         throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
@@ -473,7 +489,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       ) {
         const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
         if ('problem' in parsed) {
-          if (retryable && attempt < maxAttempts)
+          if (retryable && attempt - limited < maxAttempts)
             return later(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
           throw new TransportFailure('invalid-response', parsed.problem, attempt, {
             status: response.status,
