@@ -129,8 +129,8 @@ async function main() {
   const env = { TURBO_TELEMETRY_DISABLED: '1', CI: '1' };
   log('pnpm install (scratch copy)');
   run(pnpm, ['install', '--frozen-lockfile', '--prefer-offline'], repo, env);
-  log('pnpm run version (changeset version + lockfile refresh)');
-  run(pnpm, ['run', 'version'], repo, env);
+  log('pnpm run version-packages (changeset version + lockfile refresh)');
+  run(pnpm, ['run', 'version-packages'], repo, env);
   log('pnpm run release (build + changeset publish)');
   run(pnpm, ['run', 'release'], repo, env);
 

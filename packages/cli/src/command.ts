@@ -18,7 +18,7 @@ export const EXIT_HELP = `Exit codes:
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Whether stderr is a terminal (progress output). */
   isTTY: boolean;

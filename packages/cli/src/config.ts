@@ -177,7 +177,7 @@ function jsonErrorLocation(text: string): string {
 }
 
 /** The user-level config file path (it may not exist). */
-export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
+export function userConfigPath(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const xdg = env['XDG_CONFIG_HOME'];
   if (xdg?.startsWith('/')) return join(xdg, 'roster', 'config.json');
   const home = env['HOME'];
@@ -185,7 +185,7 @@ export function userConfigPath(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 export async function loadSettings(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   configPath: string | undefined,
   cwd: string,
 ): Promise<LoadedSettings> {
