@@ -15,7 +15,16 @@
  *   size-budgets.json. No inline `pnpm …` command assumes a global pnpm.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +32,8 @@ import { cliProviders } from '@rosterkit/cli';
 import { startSandbox } from '@rosterkit/sandbox';
 import type { ProviderId } from '@rosterkit/users';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -56,8 +66,18 @@ function extract(doc: string): Example[] {
     while (prev >= 0 && (lines[prev] as string).trim() === '') prev--;
     const m = /^<!-- example: (skip|server)(?:\s*[—-]\s*(.*?))?\s*-->$/.exec((lines[prev] ?? '').trim());
     const marker =
-      m?.[1] === 'skip' ? { kind: 'skip' as const, reason: m[2] ?? '' } : m?.[1] === 'server' ? { kind: 'server' as const } : undefined;
-    out.push({ doc, line: start + 1, lang: (open[1] as string).toLowerCase(), code: body.join('\n'), marker });
+      m?.[1] === 'skip'
+        ? { kind: 'skip' as const, reason: m[2] ?? '' }
+        : m?.[1] === 'server'
+          ? { kind: 'server' as const }
+          : undefined;
+    out.push({
+      doc,
+      line: start + 1,
+      lang: (open[1] as string).toLowerCase(),
+      code: body.join('\n'),
+      marker,
+    });
   }
   return out;
 }
@@ -85,8 +105,12 @@ function exec(
   options: { cwd: string; env: NodeJS.ProcessEnv; timeout?: number },
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { ...options, maxBuffer: 64 * 1024 * 1024, timeout: options.timeout ?? 300_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      file,
+      args,
+      { ...options, maxBuffer: 64 * 1024 * 1024, timeout: options.timeout ?? 300_000 },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -114,7 +138,8 @@ describe('the docs', () => {
     expect(examples.filter((e) => TS.includes(e.lang)).length).toBeGreaterThan(5);
     expect(examples.filter((e) => SH.includes(e.lang)).length).toBeGreaterThan(5);
     const skipped = examples.filter((e) => e.marker?.kind === 'skip');
-    for (const e of skipped) expect(e.marker && 'reason' in e.marker && e.marker.reason.length, name(e)).toBeGreaterThan(3);
+    for (const e of skipped)
+      expect(e.marker && 'reason' in e.marker && e.marker.reason.length, name(e)).toBeGreaterThan(3);
     // Visible in the log: what is not run, and why.
     console.log(
       `examples not run:\n${skipped.map((e) => `  ${name(e)}: ${(e.marker as { reason: string }).reason}`).join('\n')}`,
@@ -127,7 +152,8 @@ describe('the docs', () => {
       const text = readFileSync(join(root, doc), 'utf8');
       for (const m of text.matchAll(/`(pnpm [^`]*)`/g)) bare.push(`${doc}: ${m[1]}`);
       for (const e of extract(doc).filter((x) => SH.includes(x.lang) && !x.marker))
-        for (const line of e.code.split('\n')) if (/(^|[;&|(]\s*)pnpm\s/.test(line)) bare.push(`${name(e)}: ${line}`);
+        for (const line of e.code.split('\n'))
+          if (/(^|[;&|(]\s*)pnpm\s/.test(line)) bare.push(`${name(e)}: ${line}`);
     }
     expect(bare).toEqual([]);
   });
@@ -140,25 +166,31 @@ describe('the docs', () => {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name: string; private?: boolean };
       if (!pkg.private) expect(readme, pkg.name).toContain(`[\`${pkg.name}\`](packages/${dir})`);
     }
-    const budgets = (JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8')) as { packages: Record<string, number> })
-      .packages;
+    const budgets = (
+      JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8')) as {
+        packages: Record<string, number>;
+      }
+    ).packages;
     const table = Object.fromEntries(
-      [...readme.matchAll(/^\| `(@rosterkit\/[\w-]+)`\s*\| ([\d,]+)\s*\|$/gm)].map((m) => [m[1], Number(m[2]?.replace(/,/g, ''))]),
+      [...readme.matchAll(/^\| `(@rosterkit\/[\w-]+)`\s*\| ([\d,]+)\s*\|$/gm)].map((m) => [
+        m[1],
+        Number(m[2]?.replace(/,/g, '')),
+      ]),
     );
     expect(table).toEqual(budgets);
   });
 });
 
 describe('TypeScript examples', () => {
-  const ts = examples.filter((e) => TS.includes(e.lang) && e.marker?.kind !== 'skip');
-  // Inside the contract package, so @rosterkit/* resolve as they do for a user who installed them.
-  const dir = join(here, '.examples');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const files = ts.map((e) => {
-    const file = join(dir, `${e.doc.replace(/[^\w]+/g, '_')}_${e.line}.mts`);
-    writeFileSync(file, `${e.code}\nexport {};\n`);
-    return { e, file };
+  const blocks = examples.filter((e) => TS.includes(e.lang) && e.marker?.kind !== 'skip');
+  // Under the contract package's node_modules: @rosterkit/* resolve as they do for a user who
+  // installed them, and no linter or formatter of the repository sees the files.
+  const dir = join(here, 'node_modules', '.examples');
+  const files = blocks.map((e) => ({ e, file: join(dir, `${e.doc.replace(/[^\w]+/g, '_')}_${e.line}.mts`) }));
+  beforeAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const { e, file } of files) writeFileSync(file, `${e.code}\nexport {};\n`);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -166,8 +198,14 @@ describe('TypeScript examples', () => {
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
-        extends: '../../../tsconfig.base.json',
-        compilerOptions: { noEmit: true, types: ['node'], module: 'NodeNext', target: 'ES2022', noUncheckedIndexedAccess: false },
+        extends: '../../../../tsconfig.base.json',
+        compilerOptions: {
+          noEmit: true,
+          types: ['node'],
+          module: 'NodeNext',
+          target: 'ES2022',
+          noUncheckedIndexedAccess: false,
+        },
         include: ['*.mts'],
       }),
     );
@@ -175,14 +213,15 @@ describe('TypeScript examples', () => {
       cwd: dir,
       env: process.env,
     });
-    const shown = r.stdout.replaceAll(dir, '').replace(/\/?(\w+)_md_(\d+)\.mts/g, (_, d, l) => `${d}.md:${l}+`);
+    const shown = r.stdout
+      .replaceAll(dir, '')
+      .replace(/\/?(\w+)_md_(\d+)\.mts/g, (_, d, l) => `${d}.md:${l}+`);
     expect(shown, 'type errors in examples (doc:line of the block)').toBe('');
     expect(r.code).toBe(0);
   }, 120_000);
 
   for (const { e, file } of files) {
     it(`${name(e)} runs against the sandbox`, async () => {
-      const ts = (await import('typescript')).default;
       const js = ts.transpileModule(readFileSync(file, 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       }).outputText;
@@ -190,7 +229,11 @@ describe('TypeScript examples', () => {
       writeFileSync(out, js);
       const sandbox = await sandboxEnv();
       try {
-        const r = await exec(process.execPath, [out], { cwd: here, env: { ...process.env, ...sandbox.env }, timeout: 60_000 });
+        const r = await exec(process.execPath, [out], {
+          cwd: here,
+          env: { ...process.env, ...sandbox.env },
+          timeout: 60_000,
+        });
         expect(r.code, `${name(e)}: ${r.stderr}`).toBe(0);
       } finally {
         await sandbox.close();
@@ -227,7 +270,10 @@ describe('shell examples', () => {
             checkInstall(install[1] as string, name(e));
             continue;
           }
-          const r = await exec('bash', ['-c', `set -eo pipefail\n${exports.join('\n')}\n${command}`], { cwd: root, env });
+          const r = await exec('bash', ['-c', `set -eo pipefail\n${exports.join('\n')}\n${command}`], {
+            cwd: root,
+            env,
+          });
           expect(r.code, `${name(e)}: ${command}\n${r.stderr.slice(-2000)}`).toBe(0);
           if (/--format json\b/.test(command) && !/[|>]/.test(command)) {
             expect(() => JSON.parse(r.stdout), `${command}: stdout is only JSON`).not.toThrow();
@@ -267,23 +313,49 @@ function checkInstall(args: string, where: string) {
   }
 }
 
-/** Starts a long-running command, waits until it prints an http://127.0.0.1 address, stops it. */
+/**
+ * Starts a long-running command in its own process group, waits until it prints an
+ * http://127.0.0.1 address, then sends Ctrl-C (SIGINT) to the whole group, as a terminal does.
+ */
 async function runServer(command: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const child = spawn('bash', ['-c', `exec ${command}`], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('bash', ['-c', `exec ${command}`], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const group = child.pid as number;
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? 0 : code)));
-  const ready = await new Promise<boolean>((resolve) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      if (/http:\/\/127\.0\.0\.1:\d+/.test(stdout)) resolve(true);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  try {
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 300_000);
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/http:\/\/127\.0\.0\.1:\d+/.test(stdout)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      void exited.then(() => resolve(false));
     });
-    void exited.then(() => resolve(false));
-  });
-  expect(ready, `${command} did not start: ${stderr.slice(-1500)}`).toBe(true);
-  child.kill('SIGINT');
-  expect(await exited, `${command} after Ctrl-C: ${stderr.slice(-1500)}`).toBe(0);
+    expect(ready, `${command} did not start: ${stderr.slice(-1500)}`).toBe(true);
+    process.kill(-group, 'SIGINT');
+    const { code, signal } = await exited;
+    // Stopped by Ctrl-C: a clean exit, or (through npx/pnpm) the signal itself.
+    expect(
+      code === 0 || code === 130 || signal === 'SIGINT',
+      `${command} after Ctrl-C: ${code} ${signal} ${stderr.slice(-1500)}`,
+    ).toBe(true);
+  } finally {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {}
+  }
 }
