@@ -36,7 +36,8 @@ async function listUnderFaults(kind: FaultKind | 'mixed'): Promise<Record<Sandbo
     const entries = await Promise.all(
       PROVIDERS.map(async (id) => {
         let retries = 0;
-        const onEvent = (e: TransportEvent) => void (e.type !== 'redirect' && retries++);
+        const onEvent = (e: TransportEvent) =>
+          void ((e.type === 'retry' || e.type === 'rate-limit') && retries++);
         const source = sandboxSource(box, id, { retry: POLICY, onEvent });
         const seen = new Set<string>();
         let users = 0;

@@ -10,6 +10,7 @@ import { Redactor } from './redact.js';
 import {
   createTransport,
   getResponseMeta,
+  type RateLimitInfo,
   type RateLimitReset,
   type RetryOptions,
   serverRequestedDelay,
@@ -32,8 +33,33 @@ export interface ClientOptions extends BaseUrlOptions {
   maxResponseBytes?: number;
   /** Extra headers sent on every call (never credentials: use the provider's auth options). */
   headers?: Record<string, string>;
-  /** Observe retries, rate-limit waits and redirects (for progress output or logging); URLs are redacted. */
+  /**
+   * Observe every attempt (`request`, `response` with status and duration), retries, rate-limit
+   * waits and redirects — for progress output or logging (see `requestLogger`). URLs are redacted.
+   */
   onEvent?: (event: TransportEvent) => void;
+  /**
+   * Decide about each rate-limit wait: after a 429, or before a request when the provider said its
+   * quota is spent (Rocket.Chat, Thena and Rezolve announce `X-RateLimit-Remaining`, and the client
+   * paces itself instead of running into 429s). Return `false` to not wait: a 429 then fails the
+   * call at once (`ApiError` 429 with `retryAfter`); a paced request is sent straight away.
+   */
+  onRateLimit?: (info: RateLimitInfo) => unknown;
+}
+
+/**
+ * openapi-fetch middleware for a rosterkit client (`client.use(m)`). It runs before the
+ * provider's authentication, and the `request` it is shown in `onResponse`/`onError` has every
+ * credential redacted — so logging or tracing middleware cannot leak one. Set `unredacted: true`
+ * only when the middleware must see the real request (request signing, say): it then receives
+ * the credentials and is responsible for them.
+ */
+export type ClientMiddleware = Middleware & { unredacted?: boolean };
+
+/** Per-call options beside openapi-fetch's own (`params`, `body`, `signal`, …). */
+export interface CallOptions {
+  /** This call's retry policy, over the client's (`false`: exactly one attempt). */
+  retry?: RetryOptions | false;
 }
 
 /** What a provider package declares about itself; everything else is shared. */
@@ -87,8 +113,8 @@ export interface AuthHandler {
 
 type InitParam<Init> =
   RequiredKeysOf<Init> extends never
-    ? [(Init & { [key: string]: unknown })?]
-    : [Init & { [key: string]: unknown }];
+    ? [(Init & CallOptions & { [key: string]: unknown })?]
+    : [Init & CallOptions & { [key: string]: unknown }];
 
 /** openapi-fetch's success branch: errors are thrown as ApiError, so `data` is always the 2xx body. */
 export type Success<R> = R extends { data?: never; error: unknown } ? never : Omit<R, 'error'>;
@@ -125,6 +151,10 @@ export interface ApiClient<Paths extends {}> {
   readonly redact: (text: string) => string;
   /** Builds an ApiError carrying this client's redaction (used by pagination helpers). */
   readonly error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) => ApiError;
+  /** Adds openapi-fetch middleware (hooks on every call); see `ClientMiddleware` for what it sees. */
+  use(...middleware: ClientMiddleware[]): void;
+  /** Removes middleware added with `use`. */
+  eject(...middleware: ClientMiddleware[]): void;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -150,6 +180,7 @@ export function createApiClient<Paths extends {}>(
     ...(provider.isIdempotent ? { isIdempotent: provider.isIdempotent } : {}),
     json: provider.isErrorBody ? { isErrorBody: provider.isErrorBody } : {},
     ...(options.onEvent ? { onEvent: redactedEvents(options.onEvent, redactor) } : {}),
+    ...(options.onRateLimit ? { onRateLimit: redactedRateLimit(options.onRateLimit, redactor) } : {}),
   });
   const raw: Client<Paths> = createClient<Paths>({
     baseUrl: url,
@@ -157,7 +188,12 @@ export function createApiClient<Paths extends {}>(
     redirect: 'manual', // the transport decides which redirects are followed
     ...(options.headers ? { headers: options.headers } : {}),
   });
-  raw.use({ onRequest: async ({ request }) => void (await auth.apply(request)) }, ...middleware);
+  const hooks: ClientMiddleware[] = [];
+  raw.use(
+    userMiddleware(hooks, redactor),
+    { onRequest: async ({ request }) => void (await auth.apply(request)) },
+    ...middleware,
+  );
 
   const makeError = (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) =>
     new ApiError({ provider: provider.id, ...init }, redactor);
@@ -179,9 +215,14 @@ export function createApiClient<Paths extends {}>(
         (init as { params?: { path?: unknown } } | undefined)?.params?.path,
       );
     let err: ApiError;
+    const { retry, ...rest } = (init ?? {}) as CallOptions & Record<string, unknown>;
+    const context = retry === undefined ? { operation } : { operation, retry };
     try {
       // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-      const result = await (raw[method] as any)(path, init);
+      const result = await (raw[method] as any)(path, {
+        ...rest,
+        fetch: (request: Request) => transport(request, context),
+      });
       if (result.response.ok) return result;
       err = httpError(operation, result.response, result.error);
     } catch (error) {
@@ -212,6 +253,7 @@ export function createApiClient<Paths extends {}>(
         : undefined,
       attempts: getResponseMeta(response)?.attempts,
       url: response.url || undefined,
+      headers: response.headers,
       body,
     });
   }
@@ -260,6 +302,13 @@ export function createApiClient<Paths extends {}>(
     baseUrl: url,
     redact: (text: string) => redactor.text(text),
     error: makeError,
+    use: (...m: ClientMiddleware[]) => void hooks.push(...m),
+    eject: (...m: ClientMiddleware[]) => {
+      for (const one of m) {
+        const at = hooks.indexOf(one);
+        if (at >= 0) hooks.splice(at, 1);
+      }
+    },
   } as Record<string, unknown>;
   for (const method of METHODS) client[method] = (path: string, init?: unknown) => call(method, path, init);
   return client as unknown as ApiClient<Paths>;
@@ -273,6 +322,61 @@ function redactedEvents(onEvent: (event: TransportEvent) => void, redactor: Reda
         ? { ...event, from: redactor.text(event.from), to: redactor.text(event.to) }
         : { ...event, url: redactor.text(event.url) },
     );
+}
+
+function redactedRateLimit(
+  onRateLimit: NonNullable<ClientOptions['onRateLimit']>,
+  redactor: Redactor,
+): NonNullable<ClientOptions['onRateLimit']> {
+  return (info) => onRateLimit({ ...info, url: redactor.text(info.url) });
+}
+
+/**
+ * The caller's middleware, run before authentication. Where openapi-fetch hands middleware the
+ * final request (with credentials) — `onResponse`, `onError` — it gets a redacted copy instead,
+ * unless it asked for the real one.
+ */
+function userMiddleware(hooks: readonly ClientMiddleware[], redactor: Redactor): Middleware {
+  const view = (m: ClientMiddleware, request: Request) =>
+    m.unredacted ? request : redactedRequest(request, redactor);
+  return {
+    async onRequest(params) {
+      let request = params.request;
+      for (const m of hooks) {
+        if (!m.onRequest) continue;
+        const result = await m.onRequest({ ...params, request });
+        if (result instanceof Response) return result;
+        if (result) request = result;
+      }
+      return request === params.request ? undefined : request;
+    },
+    async onResponse(params) {
+      let response = params.response;
+      for (const m of [...hooks].reverse()) {
+        if (!m.onResponse) continue;
+        const result = await m.onResponse({ ...params, request: view(m, params.request), response });
+        if (result) response = result;
+      }
+      return response === params.response ? undefined : response;
+    },
+    async onError(params) {
+      let error = params.error;
+      for (const m of [...hooks].reverse()) {
+        if (!m.onError) continue;
+        const result = await m.onError({ ...params, request: view(m, params.request), error });
+        if (result instanceof Response) return result;
+        if (result) error = result;
+      }
+      return error === params.error ? undefined : (error as Error);
+    },
+  };
+}
+
+/** A copy of a request that carries no credential: URL and header values redacted, no body. */
+function redactedRequest(request: Request, redactor: Redactor): Request {
+  const headers = new Headers();
+  for (const [name, value] of request.headers) headers.set(name, redactor.text(value));
+  return new Request(redactor.text(request.url), { method: request.method, headers });
 }
 
 function safeDecode(

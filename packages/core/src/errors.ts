@@ -17,7 +17,12 @@ export type ApiErrorKind =
   /** A redirect was refused (another origin, or a downgrade to plain http). */
   | 'redirect'
   /** A listing ended before returning every item the server announced. */
-  | 'incomplete';
+  | 'incomplete'
+  /**
+   * In a browser: the request to another origin was refused before any answer could be read —
+   * the server sent no (or the wrong) `Access-Control-Allow-Origin`, or is unreachable. Not retried.
+   */
+  | 'cors';
 
 export interface ApiErrorInit {
   provider: string;
@@ -31,6 +36,8 @@ export interface ApiErrorInit {
   attempts?: number | undefined;
   url?: string | undefined;
   body?: unknown;
+  /** Response headers of the failed answer (credentials are redacted from them). */
+  headers?: Headers | undefined;
   cause?: unknown;
   itemsRead?: number | undefined;
   expectedItems?: number | undefined;
@@ -40,6 +47,12 @@ export interface ApiErrorInit {
 export abstract class RosterkitError extends Error {
   abstract readonly provider: string;
 }
+
+/**
+ * Marks ApiErrors across copies of `@rosterkit/core` (two installed versions, a bundle and a
+ * package): `isApiError` checks this brand, not `instanceof`.
+ */
+const API_ERROR = Symbol.for('rosterkit.ApiError');
 
 /**
  * The one error class for everything that happens on the wire. Built only through a Redactor, so
@@ -64,6 +77,8 @@ export class ApiError extends RosterkitError {
   readonly url: string | undefined;
   /** The decoded (redacted) error body. */
   readonly body: unknown;
+  /** Response headers of the failed answer, lower-case names, credentials redacted. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
   /** For listings: how many items were yielded before the failure. */
   itemsRead: number | undefined;
   /** For listings: how many items the server announced, when it did. */
@@ -86,6 +101,7 @@ export class ApiError extends RosterkitError {
     this.attempts = init.attempts;
     this.url = init.url === undefined ? undefined : redactor.text(init.url);
     this.body = redactor.value(init.body);
+    this.headers = init.headers === undefined ? undefined : redactedHeaders(init.headers, redactor);
     this.itemsRead = init.itemsRead;
     this.expectedItems = init.expectedItems;
     this.retryable =
@@ -93,6 +109,7 @@ export class ApiError extends RosterkitError {
       init.kind === 'incomplete' ||
       (init.kind === 'http' && (this.status === 429 || this.status >= 500));
     if (this.stack) this.stack = redactor.text(this.stack);
+    Object.defineProperty(this, API_ERROR, { value: true });
   }
 
   toJSON(): Record<string, unknown> {
@@ -144,6 +161,22 @@ function safeCause(cause: unknown, redactor: Redactor): Error {
   return err;
 }
 
+/** Response headers as a plain object; values are redacted, credential-bearing headers dropped. */
+function redactedHeaders(headers: Headers, redactor: Redactor): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const [name, value] of headers) {
+    if (name === 'set-cookie' || name === 'authorization' || name === 'www-authenticate') continue;
+    out[name] = redactor.text(value);
+  }
+  return out;
+}
+
+/**
+ * True for an ApiError from any copy of `@rosterkit/core` (checked by a `Symbol.for` brand, so two
+ * installed versions or a bundled copy still agree).
+ */
 export function isApiError(value: unknown): value is ApiError {
-  return value instanceof ApiError;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[API_ERROR] === true
+  );
 }

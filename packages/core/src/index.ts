@@ -1,6 +1,8 @@
 export {
   type ApiClient,
   type AuthHandler,
+  type CallOptions,
+  type ClientMiddleware,
   type ClientOptions,
   createApiClient,
   type ProvidedHeaders,
@@ -16,6 +18,7 @@ export {
   RosterkitError,
 } from './errors.js';
 export { createEtagCache } from './etag.js';
+export { requestLogger } from './logger.js';
 export {
   invalidPage,
   type PageScheme,
@@ -26,12 +29,15 @@ export {
 export { REDACTED, Redactor } from './redact.js';
 export { linkSignals } from './signal.js';
 export {
+  type CallContext,
   createTransport,
   parseRetryAfter,
+  type RateLimitInfo,
   type RateLimitReset,
   type RetryOptions,
   serverRequestedDelay,
   sleep,
+  type Transport,
   type TransportEvent,
   type TransportOptions,
 } from './transport.js';

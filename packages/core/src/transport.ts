@@ -33,10 +33,60 @@ export interface RetryOptions {
   statuses?: readonly number[];
 }
 
+/**
+ * What the transport reports while it works (URLs are redacted by the client before you see them).
+ * `operation` is the spec's operationId when the call came through a client.
+ */
 export type TransportEvent =
-  | { type: 'retry'; attempt: number; delayMs: number; reason: string; status?: number; url: string }
-  | { type: 'rate-limit'; attempt: number; delayMs: number; url: string }
-  | { type: 'redirect'; from: string; to: string };
+  | { type: 'request'; operation?: string; method: string; url: string; attempt: number }
+  | {
+      type: 'response';
+      operation?: string;
+      method: string;
+      url: string;
+      attempt: number;
+      status: number;
+      durationMs: number;
+    }
+  | {
+      type: 'retry';
+      operation?: string;
+      attempt: number;
+      delayMs: number;
+      reason: string;
+      status?: number;
+      url: string;
+    }
+  | {
+      type: 'rate-limit';
+      operation?: string;
+      attempt: number;
+      delayMs: number;
+      url: string;
+      /** True when the client slowed down before the limit (quota announced as spent), not after a 429. */
+      paced?: boolean;
+    }
+  | { type: 'redirect'; operation?: string; from: string; to: string };
+
+/** A rate-limit wait about to happen: after a 429, or before a request when the quota is spent. */
+export interface RateLimitInfo {
+  operation?: string | undefined;
+  url: string;
+  /** How long the client would wait, ms. */
+  delayMs: number;
+  /** The attempt that was limited (or is about to be made, when pacing). */
+  attempt: number;
+  /** `429`: the server refused the request; `quota`: the server said no calls are left until its reset. */
+  reason: '429' | 'quota';
+}
+
+/** Per-call settings a client passes down with a request. */
+export interface CallContext {
+  /** The spec's operationId, for events. */
+  operation?: string;
+  /** This call's retry policy, over the client's (`false`: one attempt). */
+  retry?: RetryOptions | false;
+}
 
 export interface TransportOptions {
   fetch?: (input: Request) => Promise<Response>;
@@ -65,6 +115,11 @@ export interface TransportOptions {
     isErrorBody?: (body: unknown) => boolean;
   };
   onEvent?: (event: TransportEvent) => void;
+  /**
+   * Called before every rate-limit wait (after a 429, or before a request when the provider says
+   * the quota is spent). Return `false` not to wait (anything else waits): a 429 then fails the call at once (`http` 429).
+   */
+  onRateLimit?: (info: RateLimitInfo) => unknown;
   /** For tests: randomness for jitter. */
   random?: () => number;
 }
@@ -72,7 +127,7 @@ export interface TransportOptions {
 /** Why the transport gave up without a response; the client turns it into an ApiError. */
 export class TransportFailure extends Error {
   constructor(
-    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect' | 'invalid-response',
+    readonly kind: 'network' | 'timeout' | 'aborted' | 'too-large' | 'redirect' | 'invalid-response' | 'cors',
     message: string,
     readonly attempts: number,
     options?: { cause?: unknown; status?: number; body?: unknown },
@@ -145,20 +200,50 @@ const DEFAULT_STATUSES = [429, 500, 502, 503, 504];
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const MAX_REDIRECTS = 5;
 
-export function createTransport(options: TransportOptions = {}): (input: Request) => Promise<Response> {
+interface Policy {
+  maxAttempts: number;
+  baseDelay: number;
+  maxDelay: number;
+  maxRetryAfter: number;
+  methods: ReadonlySet<string>;
+  statuses: ReadonlySet<number>;
+}
+
+function policyOf(retry: RetryOptions | false | undefined): Policy {
+  const r = retry === false ? { maxAttempts: 1 } : (retry ?? {});
+  return {
+    maxAttempts: Math.max(1, r.maxAttempts ?? 4),
+    baseDelay: r.baseDelayMs ?? 200,
+    maxDelay: r.maxDelayMs ?? 10_000,
+    maxRetryAfter: r.maxRetryAfterMs ?? 60_000,
+    methods: new Set((r.methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase())),
+    statuses: new Set(r.statuses ?? DEFAULT_STATUSES),
+  };
+}
+
+export type Transport = (input: Request, context?: CallContext) => Promise<Response>;
+
+export function createTransport(options: TransportOptions = {}): Transport {
   const baseFetch = options.fetch ?? ((req: Request) => globalThis.fetch(req));
-  const retry = options.retry === false ? { maxAttempts: 1 } : (options.retry ?? {});
-  const maxAttempts = Math.max(1, retry.maxAttempts ?? 4);
-  const baseDelay = retry.baseDelayMs ?? 200;
-  const maxDelay = retry.maxDelayMs ?? 10_000;
-  const maxRetryAfter = retry.maxRetryAfterMs ?? 60_000;
-  const methods = new Set((retry.methods ?? DEFAULT_METHODS).map((m) => m.toUpperCase()));
-  const statuses = new Set(retry.statuses ?? DEFAULT_STATUSES);
+  const clientPolicy = policyOf(options.retry);
   const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
   const random = options.random ?? Math.random;
-  const emit = options.onEvent;
+  const onEvent = options.onEvent;
+  const reset = options.rateLimitReset;
+  /** Pacing: no request leaves before this time (the provider said its quota is spent until then). */
+  let pausedUntil = 0;
 
-  return async function rosterkitFetch(request: Request): Promise<Response> {
+  return async function rosterkitFetch(request: Request, context?: CallContext): Promise<Response> {
+    const { maxAttempts, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
+      context?.retry === undefined
+        ? clientPolicy
+        : policyOf(
+            context.retry === false || options.retry === false
+              ? context.retry
+              : { ...options.retry, ...context.retry },
+          );
+    const operation = context?.operation;
+    const emit = onEvent && ((event: TransportEvent) => onEvent(operation ? { ...event, operation } : event));
     const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
     const linked =
       options.signal || timeout ? linkSignals([request.signal, options.signal, timeout]) : undefined;
@@ -187,7 +272,12 @@ export function createTransport(options: TransportOptions = {}): (input: Request
       for (;;) {
         attempt++;
         if (signal.aborted) throw stopped(attempt - 1);
+        const paceMs = pausedUntil - Date.now();
+        if (paceMs > 0 && ask('quota', Math.min(paceMs, maxRetryAfter)))
+          await wait(Math.min(paceMs, maxRetryAfter), 'rate-limit', undefined, true);
         let response: Response;
+        const started = emit ? Date.now() : 0;
+        emit?.({ type: 'request', method, url, attempt });
         try {
           // The first attempt of a body-less request that already has our signal and redirect mode
           // goes out as it is; everything else is rebuilt (bodies are replayed from the buffer).
@@ -210,11 +300,26 @@ export function createTransport(options: TransportOptions = {}): (input: Request
           );
         } catch (error) {
           if (signal.aborted) throw stopped(attempt);
+          const cors = corsProblem(error, url);
+          if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
           if (retryable && attempt < maxAttempts) {
             await wait(backoff(attempt), 'network error', undefined);
             continue;
           }
           throw new TransportFailure('network', describe(error), attempt, { cause: error });
+        }
+
+        emit?.({
+          type: 'response',
+          method,
+          url,
+          attempt,
+          status: response.status,
+          durationMs: Date.now() - started,
+        });
+        if (reset?.remainingHeader && response.headers.get(reset.remainingHeader) === '0') {
+          const quotaMs = serverRequestedDelay(response, reset);
+          if (quotaMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + quotaMs);
         }
 
         // Redirects: same origin is followed; another origin only when the provider allows it.
@@ -264,11 +369,13 @@ export function createTransport(options: TransportOptions = {}): (input: Request
         if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
           const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
           if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
-            await response.body?.cancel();
             const isRateLimit = response.status === 429 || serverDelay !== undefined;
             const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
-            await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
-            continue;
+            if (!isRateLimit || ask('429', delay)) {
+              await response.body?.cancel();
+              await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
+              continue;
+            }
           }
         }
 
@@ -315,8 +422,19 @@ export function createTransport(options: TransportOptions = {}): (input: Request
       return ceiling / 2 + (random() * ceiling) / 2; // "equal jitter": never 0, never above the cap
     }
 
-    async function wait(ms: number, reason: string, status: number | undefined): Promise<void> {
-      if (reason === 'rate-limit') emit?.({ type: 'rate-limit', attempt, delayMs: ms, url });
+    /** Asks `onRateLimit` whether to wait; `false` from it means: do not. */
+    function ask(reason: RateLimitInfo['reason'], delayMs: number): boolean {
+      return options.onRateLimit?.({ operation, url, delayMs, attempt, reason }) !== false;
+    }
+
+    async function wait(
+      ms: number,
+      reason: string,
+      status: number | undefined,
+      paced = false,
+    ): Promise<void> {
+      if (reason === 'rate-limit')
+        emit?.({ type: 'rate-limit', attempt, delayMs: ms, url, ...(paced ? { paced } : {}) });
       else emit?.({ type: 'retry', attempt, delayMs: ms, reason, url, ...(status ? { status } : {}) });
       try {
         await sleep(ms, signal);
@@ -431,6 +549,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * In a browser page, a fetch to another origin that rejects without an answer is a CORS refusal
+ * (or an unreachable host, which the page cannot tell apart): say what to check, and do not retry
+ * something that will be refused again.
+ */
+function corsProblem(error: unknown, url: string): string | undefined {
+  const page = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  if (!(error instanceof TypeError) || typeof page !== 'string' || page === 'null') return undefined;
+  const target = new URL(url).origin;
+  if (target === page) return undefined;
+  return `the browser refused the request from ${page} to ${target} before an answer could be read: check that the server answers CORS preflights and allows the origin ${page} (Access-Control-Allow-Origin), and that it is reachable`;
 }
 
 function describe(error: unknown): string {

@@ -17,7 +17,10 @@ describe('createTransport', () => {
     );
     close = srv.close;
     const events: TransportEvent[] = [];
-    const fetch = createTransport({ retry: { ...fast, maxAttempts: 4 }, onEvent: (e) => events.push(e) });
+    const fetch = createTransport({
+      retry: { ...fast, maxAttempts: 4 },
+      onEvent: (e) => void (e.type === 'request' || e.type === 'response' || events.push(e)),
+    });
     const res = await fetch(new Request(`${srv.url}/x`));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
@@ -59,9 +62,10 @@ describe('createTransport', () => {
     );
     close = srv.close;
     const events: TransportEvent[] = [];
-    const res = await createTransport({ retry: fast, onEvent: (e) => events.push(e) })(
-      new Request(`${srv.url}/x`),
-    );
+    const res = await createTransport({
+      retry: fast,
+      onEvent: (e) => void (e.type === 'request' || e.type === 'response' || events.push(e)),
+    })(new Request(`${srv.url}/x`));
     expect(res.status).toBe(200);
     expect(events[0]?.type).toBe('rate-limit');
     expect(events[0] && 'delayMs' in events[0] ? events[0].delayMs : 0).toBeGreaterThanOrEqual(1000);
@@ -87,7 +91,7 @@ describe('createTransport', () => {
         unit: 'epoch-ms',
         remainingHeader: 'x-ratelimit-remaining',
       },
-      onEvent: (e) => events.push(e),
+      onEvent: (e) => void (e.type === 'request' || e.type === 'response' || events.push(e)),
     })(new Request(`${srv.url}/x`));
     const delay = events[0] && 'delayMs' in events[0] ? events[0].delayMs : -1;
     expect(delay).toBeGreaterThan(150);
@@ -217,7 +221,7 @@ describe('createTransport with JSON bodies', () => {
     const fetch = createTransport({
       retry: { ...fast, maxAttempts: 4 },
       json: { isErrorBody },
-      onEvent: (e) => events.push(e),
+      onEvent: (e) => void (e.type === 'request' || e.type === 'response' || events.push(e)),
     });
     const res = await fetch(new Request(`${srv.url}/x`));
     const parse = JSON.parse;

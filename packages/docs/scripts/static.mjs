@@ -6,6 +6,7 @@ const TYPES = {
   '.json': 'application/json',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.ico': 'image/x-icon',
   '.css': 'text/css',
   '.js': 'text/javascript',
 };

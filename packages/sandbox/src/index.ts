@@ -24,6 +24,7 @@ export function startSandbox(
   return serve(sandboxModules, options);
 }
 
+export { type CorsOptions, isLoopbackOrigin } from './cors.js';
 export {
   FAULT_KINDS,
   type FaultKind,

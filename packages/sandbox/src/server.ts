@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CorsOptions, corsFor } from './cors.js';
 import { sendDamaged } from './damage.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
 import type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
@@ -24,6 +25,12 @@ export interface SandboxOptions<Id extends string = string> {
   providerFaults?: Partial<Record<Id, FaultOptions | false>>;
   /** Provider-specific switches, e.g. `{ rocketchat: { legacy401: true } }`. */
   moduleOptions?: Partial<Record<Id, Record<string, unknown>>>;
+  /**
+   * Browser access (CORS): preflights answered, `Access-Control-Allow-Origin` on every answer to
+   * an allowed origin. Default: loopback origins only; `false` turns CORS off (browsers then refuse
+   * every cross-origin call, which is how a misconfigured server looks to browser code).
+   */
+  cors?: CorsOptions | false;
 }
 
 export interface SandboxProviderInfo {
@@ -104,11 +111,17 @@ export async function serve<Id extends string>(
     const [, id = '', ...rest] = url.pathname.split('/');
     const mod = modules.get(id);
     const raw = await readBody(req);
-    if (!mod) return send(res, { status: 404, body: { error: `no sandbox provider at /${id}` } });
+    const cors = corsFor(options.cors, req.method ?? 'GET', req.headers);
+    if (cors.kind === 'preflight') return write(res, 204, cors.headers);
+    if (cors.kind === 'refused') return write(res, 403, {});
+    const corsHeaders = cors.kind === 'simple' ? cors.headers : undefined;
+    if (!mod)
+      return send(res, { status: 404, body: { error: `no sandbox provider at /${id}` } }, corsHeaders);
     requests[id] = (requests[id] ?? 0) + 1;
     let path = `/${rest.join('/')}`;
     if (mod.basePath) {
-      if (!path.startsWith(mod.basePath)) return send(res, { status: 404, body: { error: 'not found' } });
+      if (!path.startsWith(mod.basePath))
+        return send(res, { status: 404, body: { error: 'not found' } }, corsHeaders);
       path = path.slice(mod.basePath.length) || '/';
     }
     let body: unknown;
@@ -133,6 +146,7 @@ export async function serve<Id extends string>(
     const response = fault && 'replace' in fault ? fault.replace : await mod.handle(request);
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const { status, headers, payload } = serialise(response);
+    if (corsHeaders) Object.assign(headers, corsHeaders);
     if (fault && !('replace' in fault) && payload !== undefined) {
       const slowMs = injectors.get(id)?.slowMs ?? 0;
       return sendDamaged(res, fault.kind, status, headers, payload, slowMs);
@@ -180,9 +194,9 @@ function serialise(response: SandboxResponse): {
   return { status: response.status, headers, payload: empty ? undefined : payload };
 }
 
-function send(res: ServerResponse, response: SandboxResponse): void {
+function send(res: ServerResponse, response: SandboxResponse, extra?: Record<string, string>): void {
   const { status, headers, payload } = serialise(response);
-  write(res, status, headers, payload);
+  write(res, status, extra ? Object.assign(headers, extra) : headers, payload);
 }
 
 function write(res: ServerResponse, status: number, headers: Record<string, string>, payload?: string): void {
