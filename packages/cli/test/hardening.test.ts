@@ -57,7 +57,7 @@ function envFor(sandbox: { providers: Partial<Sandbox['providers']> }, ids: stri
 describe('a closed stdout (| head) ends the command quietly', () => {
   for (const args of [
     ['users', '--sandbox', '--format', 'ndjson', '--users', '3000'],
-    ['directory', '--sandbox', '--format', 'json', '--users', '3000'],
+    ['directory', '--sandbox', '--format', 'json', '--users', '1000'],
   ]) {
     it(`roster ${args.join(' ')} | head -1`, async () => {
       const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -70,7 +70,7 @@ describe('a closed stdout (| head) ends the command quietly', () => {
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(stderr).toBe('');
       expect(code).toBe(0);
-    });
+    }, 60_000);
   }
 });
 
