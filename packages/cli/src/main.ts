@@ -183,8 +183,6 @@ function findCommand(argv: readonly string[]): { command: Command; rest: string[
   return undefined;
 }
 
-const ALL_FLAGS: Record<string, FlagSpec> = { ...FLAGS };
-
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let hint = 'roster --help';
   try {
@@ -226,7 +224,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const { command, rest } = found;
     hint = `roster ${command.name.join(' ')} --help`;
-    const { values, positionals } = parseFlags(command, rest, ALL_FLAGS);
+    // Every flag any command knows: one that exists elsewhere "does not apply" here.
+    const allFlags: Record<string, FlagSpec> = Object.assign({ ...FLAGS }, ...COMMANDS.map((c) => c.flags));
+    const { values, positionals } = parseFlags(command, rest, allFlags);
     if (values['help']) {
       io.stdout(await commandHelp(command));
       return EXIT.ok;
