@@ -457,12 +457,48 @@ describe('conventions', () => {
     expect(complete(['roster', 'directory', '--sta'])).toBe('');
   });
 
-  it('roster completion zsh|fish print scripts; an unknown shell is a usage error', async () => {
-    expect((await run(['completion', 'zsh'])).stdout).toMatch(/^#compdef roster/);
-    const fish = (await run(['completion', 'fish'])).stdout;
-    expect(fish).toMatch(/complete -c roster -n __fish_use_subcommand -a 'users'/);
-    expect(fish).toMatch(/-l format -xa 'table json ndjson csv'/);
+  const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
+
+  it.skipIf(!has('zsh'))(
+    'roster completion zsh completes commands, flags and values (zsh installed)',
+    async () => {
+      const script = (await run(['completion', 'zsh'])).stdout;
+      expect(script).toMatch(/^#compdef roster/);
+      const complete = (words: string[]) =>
+        spawnSync(
+          'zsh',
+          [
+            '-c',
+            `compdef() { :; }; compadd() { shift; print -l -- "$@"; }\n${script}\nwords=(${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length}; _roster`,
+          ],
+          { encoding: 'utf8' },
+        ).stdout.trim();
+      expect(complete(['roster', ''])).toContain('directory');
+      expect(complete(['roster', 'users', '--format', ''])).toBe('table\njson\nndjson\ncsv');
+      expect(complete(['roster', 'config', ''])).toBe('check');
+      expect(complete(['roster', 'directory', '']).split('\n')).not.toContain('--status');
+    },
+  );
+
+  it.skipIf(!has('fish'))(
+    'roster completion fish completes commands, flags and values (fish installed)',
+    async () => {
+      const script = (await run(['completion', 'fish'])).stdout;
+      const complete = (line: string) =>
+        spawnSync('fish', ['-c', `${script}\ncomplete -C '${line}'`], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n')
+          .map((l) => l.split('\t')[0]);
+      expect(complete('roster dir')).toEqual(['directory']);
+      expect(complete('roster users --format ').sort()).toEqual(['csv', 'json', 'ndjson', 'table']);
+      expect(complete('roster config ')).toEqual(['check']);
+      expect(complete('roster directory --sta')).toEqual(['']);
+    },
+  );
+
+  it('roster completion with an unknown or no shell is a usage error', async () => {
     expect((await run(['completion', 'tcsh'])).code).toBe(EXIT.usage);
+    expect((await run(['completion'])).code).toBe(EXIT.usage);
   });
 
   it('--help and --version do not load the sandbox, clients or facade', async () => {
