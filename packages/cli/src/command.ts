@@ -13,7 +13,7 @@ export const EXIT_HELP = `Exit codes:
   1  failure: nothing could be listed (every provider failed), or a check failed
   2  usage error (unknown command or flag, bad value, nothing configured)
   3  partial: some providers failed (one line each on stderr); the rest was printed
-  4  a provider refused the credentials (401/403); takes precedence over 1 and 3`;
+  4  a provider refused the credentials (401/403, token refused); takes precedence over 1 and 3`;
 
 export interface Io {
   stdout: (s: string) => void;

@@ -154,7 +154,7 @@ export async function runList(command: 'users' | 'directory', values: FlagValues
 export function isAuthFailure(error: unknown): boolean {
   const status = (error as { status?: unknown } | null)?.status;
   const kind = (error as { kind?: unknown } | null)?.kind;
-  return kind === 'http' && (status === 401 || status === 403);
+  return kind === 'auth' || (kind === 'http' && (status === 401 || status === 403));
 }
 
 export function exitFor(failures: readonly { error: unknown }[], total: number): number {

@@ -39,6 +39,11 @@ async function run(
 function envFor(sandbox: { providers: Partial<Sandbox['providers']> }, ids: string[]): NodeJS.ProcessEnv {
   const names: Record<string, Record<string, string>> = {
     thena: { baseUrl: 'ROSTER_THENA_BASE_URL', apiKey: 'ROSTER_THENA_API_KEY' },
+    blynk: {
+      baseUrl: 'ROSTER_BLYNK_BASE_URL',
+      clientId: 'ROSTER_BLYNK_CLIENT_ID',
+      clientSecret: 'ROSTER_BLYNK_CLIENT_SECRET',
+    },
     rocketchat: {
       baseUrl: 'ROSTER_ROCKETCHAT_BASE_URL',
       userId: 'ROSTER_ROCKETCHAT_USER_ID',
@@ -145,7 +150,7 @@ describe('deterministic output', () => {
 describe('exit codes', () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
-    sandbox = await startSandbox({ users: 5, providers: ['thena', 'rocketchat'] });
+    sandbox = await startSandbox({ users: 5, providers: ['thena', 'rocketchat', 'blynk'] });
   });
   afterAll(() => sandbox.close());
 
@@ -181,6 +186,12 @@ describe('exit codes', () => {
     const r = await run(['users'], env);
     expect(r.code).toBe(EXIT.auth);
     expect(r.stderr).toMatch(/rocketchat/);
+    // A token endpoint that refuses (Blynk's OAuth2 client credentials), next to a provider that works.
+    const blynk = { ...envFor(sandbox, ['blynk', 'thena']), ROSTER_BLYNK_CLIENT_SECRET: 'wrong-secret' };
+    const b = await run(['users', '--format', 'json'], blynk);
+    expect(b.code).toBe(EXIT.auth);
+    expect(b.stderr).toMatch(/^roster: blynk: failed: /);
+    expect(JSON.parse(b.stdout)).toHaveLength(5);
   });
 
   it('--help lists every exit code', async () => {
