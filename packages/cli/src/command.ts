@@ -66,6 +66,8 @@ export interface Command {
   notes?: () => string | Promise<string>;
   examples: readonly string[];
   run(ctx: { values: FlagValues; positionals: string[]; io: Io }): Promise<number>;
+  /** A command that parses its own arguments (and prints its own `--help`): gets them unparsed. */
+  raw?: (argv: readonly string[], io: Io) => Promise<number>;
 }
 
 export const HELP_FLAG: FlagSpec = { type: 'boolean', short: 'h', help: 'Show help' };

@@ -128,7 +128,33 @@ const completion: Command = {
  * its implementation lazily) and list it here; parsing, `--help`, "did you mean", refusing flags
  * that do not apply, and shell completion follow from it.
  */
-export const COMMANDS: Command[] = [users, directory, sandbox, configCheck, completion];
+export const COMMANDS: Command[] = [
+  users,
+  directory,
+  sandbox,
+  configCheck,
+  completion,
+  ...lifecycleCommands(),
+];
+
+/** `roster offboard|onboard` (src/lifecycle.ts) parse their own arguments and print their own help. */
+function lifecycleCommands(): Command[] {
+  return (
+    [
+      ['offboard', "Plan (and with --yes apply) removing a person's access everywhere"],
+      ['onboard', "Plan (and with --yes apply) creating a person's accounts"],
+    ] as const
+  ).map(([name, summary]) => ({
+    name: [name],
+    summary,
+    args: '<email>',
+    flags: {},
+    examples: [`roster ${name} --help`],
+    raw: async (argv: readonly string[], io: Io) =>
+      (await import('./lifecycle.js')).runLifecycle([name, ...argv], io),
+    run: async () => EXIT.usage,
+  }));
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -224,6 +250,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
     const { command, rest } = found;
     hint = `roster ${command.name.join(' ')} --help`;
+    if (command.raw) return await command.raw(rest, io);
     // Every flag any command knows: one that exists elsewhere "does not apply" here.
     const allFlags: Record<string, FlagSpec> = Object.assign({ ...FLAGS }, ...COMMANDS.map((c) => c.flags));
     const { values, positionals } = parseFlags(command, rest, allFlags);
