@@ -1,5 +1,7 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -259,27 +261,42 @@ describe('errors are one line', () => {
 });
 
 describe('provider data is untrusted', () => {
-  let sandbox: Sandbox<'rocketchat'>;
+  // A Rocket.Chat server that answers with hostile names (the sandbox, like the real server, now
+  // refuses them on users.create; a compromised or buggy server need not).
+  let server: Server;
   let env: NodeJS.ProcessEnv;
   const evil = 'Mallory \x1b]0;pwned\x07\x1b[31mRED\x1b[2J\u009b2J\u202e';
   beforeAll(async () => {
-    sandbox = await startSandbox({ users: 1, providers: ['rocketchat'] });
-    const { baseUrl, credentials } = sandbox.providers.rocketchat!;
-    const rc = createRocketChatClient({
-      baseUrl,
-      userId: credentials.userId!,
-      authToken: credentials.authToken!,
+    const users = [
+      ['m1', 'mallory', evil],
+      ['f1', 'formula', '=HYPERLINK("http://evil","x")'],
+    ].map(([_id, username, name]) => ({
+      _id,
+      username,
+      name,
+      emails: [{ address: `${username}@example.com`, verified: true }],
+      active: true,
+      roles: ['user'],
+      type: 'user',
+    }));
+    server = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (!req.url?.startsWith('/api/v1/users.list')) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ success: false, error: 'not found' }));
+        return;
+      }
+      res.end(JSON.stringify({ users, count: users.length, offset: 0, total: users.length, success: true }));
     });
-    for (const [username, name] of [
-      ['mallory', evil],
-      ['formula', '=HYPERLINK("http://evil","x")'],
-    ] as const)
-      await rc.POST('/api/v1/users.create', {
-        body: { username, name, email: `${username}@example.com`, password: 'pw-123456' },
-      });
-    env = envFor(sandbox, ['rocketchat']);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    env = {
+      ROSTER_ROCKETCHAT_BASE_URL: `http://127.0.0.1:${port}`,
+      ROSTER_ROCKETCHAT_USER_ID: 'u1',
+      ROSTER_ROCKETCHAT_TOKEN: 'hostile-server-token',
+    };
   });
-  afterAll(() => sandbox.close());
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
   const unsafe = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u202e]/;
