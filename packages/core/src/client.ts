@@ -215,7 +215,10 @@ export interface ApiClient<Paths extends {}> {
    * any copy of core) with a JSON object body or none; narrows `error.body` to the error schema
    * the spec documents for that operation: `if (client.isErrorOf(e, 'GET', '/users')) e.body?.…`.
    */
-  isErrorOf<M extends Method, P extends PathsWithMethod<Paths, Lowercase<M>>>(
+  isErrorOf<
+    M extends 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    P extends PathsWithMethod<Paths, Lowercase<M>>,
+  >(
     error: unknown,
     method: M,
     path: P,
