@@ -10,6 +10,7 @@
 //   packages/users/src/mappers/<id>.ts      raw record → common User
 // Then `pnpm install && pnpm generate` wires it everywhere (CLI, facade, sandbox, docs, suites) and
 // `pnpm test` passes. Rewrite each piece for the real API (CONTRIBUTING.md, "Adding a provider").
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -336,7 +337,7 @@ export const is${Name}ErrorBody = (body: unknown): boolean =>
   body !== null && typeof body === 'object' && typeof (body as Record<string, unknown>)['error'] === 'object';
 `;
 
-const index = `export { ApiError, InputError, isApiError } from '@rosterkit/core';
+const indexTs = `export { ApiError, InputError, isApiError } from '@rosterkit/core';
 export * from './client.js';
 export * from './errors.js';
 export { apiVersion, type OperationId, operations } from './generated/operations.js';
@@ -576,7 +577,7 @@ const files = {
   ),
   [`packages/${id}/src/client.ts`]: client,
   [`packages/${id}/src/errors.ts`]: errors,
-  [`packages/${id}/src/index.ts`]: index,
+  [`packages/${id}/src/index.ts`]: indexTs,
   [`packages/${id}/test/client.test.ts`]: test,
   [`packages/${id}/README.md`]: `# @rosterkit/${id}
 
@@ -605,6 +606,11 @@ for (const [file, content] of Object.entries(files)) {
   await writeFile(path, content);
   console.log(`created ${file}`);
 }
+// Formatted the way `pnpm lint` wants (ids of any length change line breaks).
+execFileSync(join(root, 'node_modules/.bin/biome'), ['check', '--write', ...Object.keys(files)], {
+  cwd: root,
+  stdio: 'ignore',
+});
 const redocly = await readFile(join(root, 'redocly.yaml'), 'utf8');
 await writeFile(
   join(root, 'redocly.yaml'),

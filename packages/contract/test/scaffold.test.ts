@@ -1,0 +1,100 @@
+// CONTRIBUTING's "Adding a provider", run as CI runs it: in a scratch copy of the repo, scaffold a
+// sixth provider ("acme": bearer auth, cursor-paged GET /users, GET /users/{id}), wire it with
+// `pnpm install && pnpm generate`, and prove the tree is green for it: spec lint, drift check,
+// build, type checks of every package that now names it, its own tests, the facade's
+// field-mapping test (which lists it through its mapper and the sandbox) and lint.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(import.meta.dirname, '../../..');
+const bin = (name: string) => join(repo, 'node_modules/.bin', name);
+const SKIP = new Set(['node_modules', '.git', '.turbo', 'site', '.tmp', '.artifacts']);
+let copy = '';
+
+function run(cmd: string, args: string[], cwd = copy): string {
+  try {
+    return execFileSync(cmd, args, {
+      cwd,
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 32 * 1024 * 1024,
+    }).toString();
+  } catch (e) {
+    const err = e as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`${relative(repo, cmd)} ${args.join(' ')} failed:\n${err.stdout}\n${err.stderr}`);
+  }
+}
+const pnpm = (...args: string[]) => run(bin('pnpm'), args);
+const inPackage = (pkg: string, cmd: string, ...args: string[]) =>
+  run(bin(cmd), args, join(copy, 'packages', pkg));
+
+beforeAll(() => {
+  copy = mkdtempSync(join(tmpdir(), 'rosterkit-scaffold-'));
+  // The working tree without installed or generated-by-build folders (built dist/ is kept, so only
+  // the packages the new provider touches need building again).
+  cpSync(repo, copy, {
+    recursive: true,
+    filter: (src) => !SKIP.has(src.split('/').pop() ?? ''),
+  });
+  pnpm('install', '--offline', '--frozen-lockfile'); // as a fresh clone would
+  run(process.execPath, ['scripts/new-provider.mjs', 'acme', 'Acme']);
+  run(process.execPath, ['scripts/generate.mjs']);
+  pnpm('install', '--offline', '--no-frozen-lockfile');
+}, 240_000);
+afterAll(() => {
+  if (copy) rmSync(copy, { recursive: true, force: true });
+}, 60_000);
+
+describe('a scaffolded provider gives a green tree', () => {
+  it('touches no shared file but redocly.yaml by hand; generate writes the rest', () => {
+    const changed = run('git', ['-C', repo, 'status', '--porcelain'], repo); // the source tree is untouched
+    expect(changed).not.toContain('acme');
+    const redocly = readFileSync(join(copy, 'redocly.yaml'), 'utf8');
+    expect(redocly).toContain('  acme:\n    root: specs/acme/openapi.yaml');
+    for (const generated of [
+      'packages/sandbox/src/generated/providers.ts',
+      'packages/users/src/generated/providers.ts',
+      'packages/cli/src/generated/clients.ts',
+      'packages/cli/src/generated/settings.ts',
+    ]) {
+      expect(readFileSync(join(copy, generated), 'utf8'), generated).toContain('acme');
+    }
+    expect(readFileSync(join(copy, 'packages/cli/src/generated/settings.ts'), 'utf8')).toContain(
+      'ROSTER_ACME_TOKEN',
+    );
+  });
+
+  it('lints its spec, and the generated files are current', () => {
+    run(bin('redocly'), ['lint', '--format=stylish', 'acme']);
+    run(process.execPath, ['scripts/generate.mjs', '--check']);
+  }, 120_000);
+
+  it('builds and type-checks every package that names it', () => {
+    pnpm(
+      '--filter',
+      '@rosterkit/acme',
+      '--filter',
+      '@rosterkit/sandbox',
+      '--filter',
+      '@rosterkit/users',
+      'build',
+    );
+    pnpm('--filter', '@rosterkit/cli', 'build');
+    for (const pkg of ['acme', 'sandbox', 'users', 'cli', 'contract'])
+      inPackage(pkg, 'tsc', '-p', 'tsconfig.json', '--noEmit');
+  }, 300_000);
+
+  it("passes its own tests and the facade's field-mapping test", () => {
+    expect(inPackage('acme', 'vitest', 'run')).toMatch(/Tests\s+\S*\d+ passed/);
+    const fields = inPackage('users', 'vitest', 'run', 'test/fields.test.ts', '-t', 'acme');
+    expect(fields).toMatch(/1 passed/);
+  }, 180_000);
+
+  it('is lint-clean and within a size budget', () => {
+    run(bin('biome'), ['check', 'packages/acme', 'packages/sandbox/src', 'packages/users/src', 'scripts']);
+    expect(run(process.execPath, ['scripts/size.mjs', '--check'])).toContain('@rosterkit/acme');
+  }, 120_000);
+});
