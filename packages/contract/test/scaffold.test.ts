@@ -73,24 +73,17 @@ describe('a scaffolded provider gives a green tree', () => {
   }, 120_000);
 
   it('builds and type-checks every package that names it', () => {
-    pnpm(
-      '--filter',
-      '@rosterkit/acme',
-      '--filter',
-      '@rosterkit/sandbox',
-      '--filter',
-      '@rosterkit/users',
-      'build',
-    );
-    pnpm('--filter', '@rosterkit/cli', 'build');
+    pnpm(...['acme', 'sandbox', 'users', 'cli'].flatMap((p) => ['--filter', `@rosterkit/${p}`]), 'build');
     for (const pkg of ['acme', 'sandbox', 'users', 'cli', 'contract'])
       inPackage(pkg, 'tsc', '-p', 'tsconfig.json', '--noEmit');
   }, 300_000);
 
-  it("passes its own tests and the facade's field-mapping test", () => {
+  it("passes its own tests, the facade's field-mapping test and the spec contract test", () => {
     expect(inPackage('acme', 'vitest', 'run')).toMatch(/Tests\s+\S*\d+ passed/);
     const fields = inPackage('users', 'vitest', 'run', 'test/fields.test.ts', '-t', 'acme');
     expect(fields).toMatch(/1 passed/);
+    const contract = inPackage('contract', 'vitest', 'run', 'test/contract.test.ts', '-t', 'acme');
+    expect(contract).toMatch(/1 passed/);
   }, 180_000);
 
   it('is lint-clean and within a size budget', () => {
