@@ -556,7 +556,7 @@ const files = {
         index,
         factory: `create${Name}Client`,
         settings: { baseUrl: {}, token: { secret: true } },
-        sizeBudget: 10500,
+        sizeBudget: 12500,
         providerApiVersion: '1',
         spec: `specs/${id}/openapi.yaml`,
       },

@@ -1,9 +1,15 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkHeaderValue,
+  checkList,
+  checkOptions,
+  checkString,
   createApiClient,
+  createTokenLifecycle,
   InputError,
   invalidPage,
+  type OptionSchema,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
@@ -19,6 +25,8 @@ type UserPage = components['schemas']['UserPage'];
 type Token = components['schemas']['OAuth2Token'];
 
 /** Blynk hosts a region redirect (308) may send us to, with the token. */
+const TOKEN_PATH = /\/oauth2\/token$/;
+
 export const isBlynkHost = (host: string) => host === 'blynk.cloud' || host.endsWith('.blynk.cloud');
 
 export interface BlynkClientOptions extends ClientOptions {
@@ -47,9 +55,17 @@ export interface BlynkClient extends ApiClient<paths> {
   iterateUsers(query?: BlynkUserQuery, options?: PaginateOptions): AsyncGenerator<BlynkUser, void, undefined>;
 }
 
+/** Blynk's own options, checked once at creation (the shared ones are checked by core). */
+const blynkSchema: OptionSchema = {
+  clientId: checkHeaderValue,
+  clientSecret: checkHeaderValue,
+  token: checkHeaderValue,
+  allowedRedirectHosts: checkList(checkString),
+};
+
 export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
-  const staticToken =
-    options.token === undefined ? undefined : requireHeaderValue('blynk', 'token', options.token);
+  checkOptions('blynk', blynkSchema, options);
+  const staticToken = options.token;
   const clientId = staticToken ? undefined : requireHeaderValue('blynk', 'clientId', options.clientId);
   const clientSecret = staticToken
     ? undefined
@@ -58,12 +74,6 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
     throw new InputError('blynk', 'clientId', 'pass clientId and clientSecret, or token');
   const basic = clientId ? btoa(`${clientId}:${clientSecret}`) : undefined;
   const extraHosts = new Set(options.allowedRedirectHosts ?? []);
-
-  // Token state: refreshed before expiry; each refresh token is used once.
-  let access = staticToken;
-  let refreshToken: string | undefined;
-  let expiresAt = Number.POSITIVE_INFINITY;
-  let pending: Promise<string> | undefined;
 
   const provider: ProviderDefinition = {
     id: 'blynk',
@@ -80,7 +90,10 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
         : extraHosts.has(to.hostname),
   };
 
-  async function fetchToken(): Promise<string> {
+  // OAuth2 client credentials: one token fetch at a time; each refresh token is used once, and a
+  // refused one falls back to the client credentials. A refused client is an `auth` error at once.
+  let refreshToken: string | undefined;
+  const tokens = createTokenLifecycle(async () => {
     let token: Token | undefined;
     if (refreshToken) {
       const used = refreshToken;
@@ -92,38 +105,27 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
     }
     token ??= (await api.POST('/oauth2/token', { params: { query: { grant_type: 'client_credentials' } } }))
       .data;
-    access = token.access_token;
     refreshToken = token.refresh_token ?? undefined;
-    const ttl = Math.max(1, token.expires_in) * 1000;
-    expiresAt = Date.now() + ttl - Math.min(60_000, ttl / 10);
-    return access;
-  }
-  const ensureToken = (): Promise<string> => {
-    if (access && Date.now() < expiresAt) return Promise.resolve(access);
-    if (staticToken) return Promise.resolve(staticToken);
-    pending ??= fetchToken().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  };
+    return { token: token.access_token, expiresIn: token.expires_in };
+  });
 
   const api = createApiClient<paths>(
     provider,
     options.baseUrl ?? 'https://blynk.cloud',
     {
       async apply(request) {
-        if (new URL(request.url).pathname.endsWith('/oauth2/token')) {
+        if (TOKEN_PATH.test(new URL(request.url).pathname)) {
           if (basic) request.headers.set('Authorization', `Basic ${basic}`);
           return;
         }
-        request.headers.set('Authorization', `Bearer ${await ensureToken()}`);
+        const token = staticToken ?? (await tokens.get(request.signal));
+        request.headers.set('Authorization', `Bearer ${token}`);
+        return token;
       },
-      secrets: () => [clientSecret, basic, access, refreshToken, staticToken],
+      secrets: () => [clientSecret, basic, tokens.current(), refreshToken, staticToken],
+      isTokenPath: (path) => TOKEN_PATH.test(path),
       isExpired: (error) => error.status === 401 && !staticToken,
-      refresh: async () => {
-        access = undefined;
-        await ensureToken();
-      },
+      refresh: async (signal, used) => void (await tokens.renew(used, signal)),
     },
     options,
   );

@@ -5,10 +5,14 @@ import createClient, {
   type Middleware,
 } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
-import { ApiError } from './errors.js';
+import { ApiError, RosterkitError } from './errors.js';
+import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
 import { Redactor } from './redact.js';
+import { callBudget, isTimeoutReason } from './signal.js';
+import { raceSignal } from './token.js';
 import {
   createTransport,
+  DEFAULT_TIMEOUT_MS,
   getResponseMeta,
   type RateLimitInfo,
   type RateLimitReset,
@@ -25,11 +29,19 @@ export interface ClientOptions extends BaseUrlOptions {
   fetch?: (input: Request) => Promise<Response>;
   /** Retry policy, or `false` to make exactly one attempt per call. */
   retry?: RetryOptions | false;
-  /** Overall budget per call in ms, retries and rate-limit waits included. */
+  /**
+   * Overall budget per call in ms: every attempt, retry and rate-limit wait, and the wait for a
+   * token, included. Default 120 000 (2 minutes).
+   */
   timeoutMs?: number;
+  /**
+   * Per attempt: no byte for this long (waiting for the answer, or inside its body) ends the
+   * attempt, which is retried when the request is safe to repeat. Default 30 000 (30 s).
+   */
+  idleTimeoutMs?: number;
   /** Aborts every call of this client when it fires. */
   signal?: AbortSignal;
-  /** Largest response body accepted, in bytes (default 64 MiB). */
+  /** Largest response body accepted, in decoded bytes, checked while it streams in (default 64 MiB). */
   maxResponseBytes?: number;
   /** Extra headers sent on every call (never credentials: use the provider's auth options). */
   headers?: Record<string, string>;
@@ -80,6 +92,11 @@ export interface ProviderDefinition {
   isIdempotent?: (request: Request) => boolean;
   /** Response header carrying a request id, if the provider sends one. */
   requestIdHeader?: string;
+  /**
+   * Headers the client sets from its own validated options (credentials, a tenant id, a team id);
+   * `ClientOptions.headers` may not override them. `Authorization` is always managed.
+   */
+  managedHeaders?: readonly string[];
 }
 
 /**
@@ -102,13 +119,27 @@ type ProvideParams<Prm, K extends string> = Prm extends { header?: infer H }
 
 /** The provider's authentication, applied as openapi-fetch middleware. */
 export interface AuthHandler {
-  /** Adds credentials to an outgoing request (may fetch or refresh a token first). */
-  apply(request: Request): void | Promise<void>;
+  /**
+   * Adds credentials to an outgoing request (may fetch or refresh a token first; wait for it with
+   * the request's signal, which carries the call's budget — the client also ends the wait then).
+   * Returns the token it used, if any: `refresh` is told which token was refused.
+   */
+  // biome-ignore lint/suspicious/noConfusingVoidType: providers without a token return nothing
+  apply(request: Request): void | string | Promise<void | string>;
   /** Every secret value currently in use, for redaction. */
   secrets(): readonly (string | undefined)[];
-  /** When a call fails because the credential expired: refresh it; the call is then made once more. */
-  refresh?(): Promise<void>;
+  /**
+   * When a call fails because the credential expired: get a new one (bounded by `signal`, the
+   * call's budget) unless `used` — the token the refused request carried — was already replaced;
+   * the call is then made once more. Never run for a token request.
+   */
+  refresh?(signal: AbortSignal, used: string | undefined): Promise<void>;
   isExpired?(error: ApiError): boolean;
+  /**
+   * The provider's token endpoints (`/oauth2/token`, `/authorize`): their refusals are reported at
+   * once as `kind: 'auth'`, never answered by fetching a token (which would wait on itself).
+   */
+  isTokenPath?(path: string): boolean;
 }
 
 type InitParam<Init> =
@@ -167,13 +198,14 @@ export function createApiClient<Paths extends {}>(
   /** Extra openapi-fetch middleware of the provider (e.g. an ETag cache), after auth. */
   middleware: readonly Middleware[] = [],
 ): ApiClient<Paths> {
+  checkOptions(provider.id, clientOptionsSchema(provider.managedHeaders ?? []), options);
   const url = requireBaseUrl(provider.id, baseUrl, options);
   const redactor = new Redactor(() => auth.secrets());
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const transport = createTransport({
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.retry !== undefined ? { retry: options.retry } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.maxResponseBytes !== undefined ? { maxResponseBytes: options.maxResponseBytes } : {}),
     ...(provider.rateLimitReset ? { rateLimitReset: provider.rateLimitReset } : {}),
     ...(provider.allowRedirect ? { allowRedirect: provider.allowRedirect } : {}),
@@ -189,9 +221,18 @@ export function createApiClient<Paths extends {}>(
     ...(options.headers ? { headers: options.headers } : {}),
   });
   const hooks: ClientMiddleware[] = [];
+  /** The token `auth.apply` put on each request, so a refresh knows which one was refused. */
+  const tokenOf = new WeakMap<Request, string>();
   raw.use(
     userMiddleware(hooks, redactor),
-    { onRequest: async ({ request }) => void (await auth.apply(request)) },
+    // Whatever the provider's auth waits on (a token endpoint, a caller's token function), the
+    // call's budget ends the wait.
+    {
+      onRequest: async ({ request }) => {
+        const used = await raceSignal(Promise.resolve(auth.apply(request)), request.signal);
+        if (typeof used === 'string') tokenOf.set(request, used);
+      },
+    },
     ...middleware,
   );
 
@@ -201,12 +242,7 @@ export function createApiClient<Paths extends {}>(
   const operationOf = (method: string, path: string) =>
     provider.operations[`${method} ${path}`] ?? `${method} ${path}`;
 
-  async function call(
-    method: (typeof METHODS)[number],
-    path: string,
-    init: unknown,
-    refreshed = false,
-  ): Promise<unknown> {
+  async function call(method: (typeof METHODS)[number], path: string, init: unknown): Promise<unknown> {
     const operation = operationOf(method, path);
     if (path.includes('{'))
       requirePathParams(
@@ -214,29 +250,79 @@ export function createApiClient<Paths extends {}>(
         path,
         (init as { params?: { path?: unknown } } | undefined)?.params?.path,
       );
-    let err: ApiError;
-    const { retry, ...rest } = (init ?? {}) as CallOptions & Record<string, unknown>;
+    const {
+      retry,
+      signal: given,
+      ...rest
+    } = (init ?? {}) as CallOptions & {
+      signal?: AbortSignal | null;
+    } & Record<string, unknown>;
+    if (retry !== undefined) checkFalseOr(retrySchema)(provider.id, 'retry', retry);
     const context = retry === undefined ? { operation } : { operation, retry };
+    // One budget for the whole call: the token wait, every attempt and wait, a refresh and its retry.
+    const budget = callBudget(timeoutMs, [given ?? undefined, options.signal]);
+    let used: string | undefined;
+    const attempt = async (): Promise<unknown> => {
+      try {
+        // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
+        const result = await (raw[method] as any)(path, {
+          ...rest,
+          signal: budget.signal,
+          fetch: (request: Request) => {
+            used = tokenOf.get(request);
+            return transport(request, context);
+          },
+        });
+        if (result.response.ok) return result;
+        return httpError(operation, result.response, result.error);
+      } catch (error) {
+        return toApiError(error, operation, budget.signal);
+      }
+    };
     try {
-      // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-      const result = await (raw[method] as any)(path, {
-        ...rest,
-        fetch: (request: Request) => transport(request, context),
-      });
-      if (result.response.ok) return result;
-      err = httpError(operation, result.response, result.error);
-    } catch (error) {
-      err = toApiError(error, operation);
+      let outcome = await attempt();
+      if (!(outcome instanceof ApiError)) return outcome;
+      // A refused credential (including one refused while fetching a token for this call) is never
+      // answered by fetching a token again.
+      const expired = outcome.kind !== 'auth' && (auth.isExpired?.(outcome) ?? false);
+      if (
+        auth.isTokenPath?.(path) &&
+        (expired || (outcome.kind === 'http' && [400, 401, 403].includes(outcome.status)))
+      )
+        throw refused(outcome, 'the provider refused the credentials');
+      if (!expired || !auth.refresh) throw outcome;
+      try {
+        await auth.refresh(budget.signal, used);
+      } catch (error) {
+        throw toApiError(error, operation, budget.signal);
+      }
+      outcome = await attempt();
+      if (!(outcome instanceof ApiError)) return outcome;
+      if (outcome.kind !== 'auth' && auth.isExpired?.(outcome))
+        throw refused(outcome, 'the credentials were refused again with a fresh token');
+      throw outcome;
+    } finally {
+      budget.dispose();
     }
-    if (!refreshed && auth.refresh && auth.isExpired?.(err)) {
-      await auth.refresh();
-      return call(method, path, init, true);
-    }
-    throw err;
+  }
+
+  /** A refused credential: the same error, as `kind: 'auth'`. */
+  function refused(error: ApiError, why: string): ApiError {
+    return makeError({
+      operation: error.operation,
+      kind: 'auth',
+      status: error.status,
+      code: error.code,
+      message: `${error.message} (${why})`,
+      requestId: error.requestId,
+      attempts: error.attempts,
+      url: error.url,
+      body: error.body,
+    });
   }
 
   function httpError(operation: string, response: Response, body: unknown): ApiError {
-    const decoded = safeDecode(provider, body, response.status);
+    const decoded = safeDecode(provider, body, response.status, redactor);
     const retryAfterMs =
       response.status === 429 || response.status === 503
         ? serverRequestedDelay(response, provider.rateLimitReset)
@@ -258,10 +344,22 @@ export function createApiClient<Paths extends {}>(
     });
   }
 
-  function toApiError(error: unknown, operation: string): ApiError {
+  function toApiError(error: unknown, operation: string, signal: AbortSignal): ApiError {
     if (error instanceof ApiError) return error;
+    // Bad input found while building the request (a header param): thrown as it is.
+    if (error instanceof RosterkitError) throw error;
+    if (signal.aborted && !(error instanceof TransportFailure)) {
+      // Stopped outside the transport (waiting for a token, a refresh): the budget or the caller.
+      const timedOut = isTimeoutReason(signal.reason);
+      return makeError({
+        operation,
+        kind: timedOut ? 'timeout' : 'aborted',
+        message: `${provider.id} ${operation}: ${timedOut ? (signal.reason as Error).message : 'the request was aborted'}`,
+      });
+    }
     if (error instanceof TransportFailure) {
-      const decoded = error.body === undefined ? {} : safeDecode(provider, error.body, error.status ?? 0);
+      const decoded =
+        error.body === undefined ? {} : safeDecode(provider, error.body, error.status ?? 0, redactor);
       return makeError({
         operation,
         kind: error.kind,
@@ -379,16 +477,22 @@ function redactedRequest(request: Request, redactor: Redactor): Request {
   return new Request(redactor.text(request.url), { method: request.method, headers });
 }
 
+/**
+ * The provider's code and message from an error body. The body is redacted *before* the decoder
+ * sees it (decoders cut string bodies) and the results are redacted again before they are cut, so a
+ * secret that straddles a cut is never left half-recognisable.
+ */
 function safeDecode(
   provider: ProviderDefinition,
   body: unknown,
   status: number,
+  redactor: Redactor,
 ): { code?: string | undefined; message?: string | undefined } {
   try {
-    const decoded = provider.decodeError(body, status);
+    const decoded = provider.decodeError(redactor.value(body), status);
     return {
-      code: typeof decoded.code === 'string' ? decoded.code.slice(0, 200) : undefined,
-      message: typeof decoded.message === 'string' ? decoded.message.slice(0, 500) : undefined,
+      code: typeof decoded.code === 'string' ? redactor.cut(decoded.code, 200) : undefined,
+      message: typeof decoded.message === 'string' ? redactor.cut(decoded.message, 500) : undefined,
     };
   } catch {
     return {};

@@ -4,9 +4,14 @@ import type { Redactor } from './redact.js';
 export type ApiErrorKind =
   /** The server answered with an error status (or an error envelope). */
   | 'http'
+  /**
+   * The provider refused the credentials: its token endpoint said no, or a call was refused again
+   * with a freshly fetched token. Not retryable: fix the credentials.
+   */
+  | 'auth'
   /** The connection failed (DNS, reset, refused, body cut off) and retries did not help. */
   | 'network'
-  /** The caller's timeout elapsed. */
+  /** The call's time budget (`timeoutMs`) or the per-attempt idle timeout (`idleTimeoutMs`) elapsed. */
   | 'timeout'
   /** The caller's AbortSignal fired. */
   | 'aborted'
@@ -97,7 +102,7 @@ export class ApiError extends RosterkitError {
     this.status = init.status ?? 0;
     this.code = init.code === undefined ? undefined : redactor.text(init.code);
     this.retryAfter = init.retryAfter;
-    this.requestId = init.requestId;
+    this.requestId = init.requestId === undefined ? undefined : redactor.cut(init.requestId, 200);
     this.attempts = init.attempts;
     this.url = init.url === undefined ? undefined : redactor.text(init.url);
     this.body = redactor.value(init.body);

@@ -20,6 +20,21 @@ export {
 export { createEtagCache } from './etag.js';
 export { requestLogger } from './logger.js';
 export {
+  type Check,
+  checkBoolean,
+  checkFalseOr,
+  checkFunction,
+  checkHeaderValue,
+  checkInteger,
+  checkList,
+  checkMs,
+  checkOptions,
+  checkSignal,
+  checkString,
+  MAX_TIMER_MS,
+  type OptionSchema,
+} from './options.js';
+export {
   invalidPage,
   type PageScheme,
   type PaginateContext,
@@ -27,10 +42,14 @@ export {
   paginate,
 } from './paginate.js';
 export { REDACTED, Redactor } from './redact.js';
-export { linkSignals } from './signal.js';
+export { callBudget, linkSignals } from './signal.js';
+export { createTokenLifecycle, type TokenGrant, type TokenLifecycle } from './token.js';
 export {
   type CallContext,
   createTransport,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_TIMEOUT_MS,
   parseRetryAfter,
   type RateLimitInfo,
   type RateLimitReset,

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { checkOptions, paginateOptionsSchema } from './options.js';
 import { linkSignals } from './signal.js';
 
 /**
@@ -51,6 +52,7 @@ export async function* paginate<Cursor, Page, Item>(
   scheme: PageScheme<Cursor, Page, Item>,
   options: PaginateOptions = {},
 ): AsyncGenerator<Item, void, undefined> {
+  checkOptions(ctx.provider, paginateOptionsSchema, options, 'options.');
   const controller = new AbortController();
   const link = linkSignals([options.signal, controller.signal]);
   const signal = link.signal;

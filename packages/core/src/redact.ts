@@ -33,14 +33,31 @@ export class Redactor {
     return out.replace(SECRET_QUERY_PARAMS, `$1${REDACTED}`).replace(AUTH_SCHEMES, `$1 ${REDACTED}`);
   }
 
-  /** Redacts every string inside a JSON-like value, returning a copy (depth-limited). */
+  /** `text` redacted first, then cut to `max` characters: a cut never splits a secret past recognition. */
+  cut(text: string, max: number): string {
+    const clean = this.text(text);
+    return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+  }
+
+  /**
+   * Redacts every string inside a JSON-like value, returning a copy (depth-limited). Objects are
+   * copied into null-prototype objects with `defineProperty`, so a `__proto__` (or `constructor`)
+   * key sent by a server stays an ordinary own property and never becomes a prototype.
+   */
   value(value: unknown, depth = 0): unknown {
     if (typeof value === 'string') return this.text(value);
     if (value === null || typeof value !== 'object') return value;
     if (depth > 32) return '[…]';
     if (Array.isArray(value)) return value.map((v) => this.value(v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[this.text(k)] = this.value(v, depth + 1);
+    const out: Record<string, unknown> = Object.create(null);
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, this.text(k), {
+        value: this.value(v, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out;
   }
 }

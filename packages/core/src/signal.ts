@@ -51,3 +51,36 @@ export function linkSignals(parents: readonly (AbortSignal | undefined)[]): {
   };
   return { signal: controller.signal, dispose };
 }
+
+/** The reason a budget's signal aborts with: a `TimeoutError`, as `AbortSignal.timeout` uses. */
+export function timeoutReason(ms: number): DOMException {
+  return new DOMException(`timed out after ${ms} ms`, 'TimeoutError');
+}
+
+/**
+ * A call's budget: a signal that aborts when any parent does or when `timeoutMs` elapses (with a
+ * `TimeoutError` reason). Unlike `AbortSignal.timeout`, its timer keeps a Node process alive, so a
+ * call that is waiting on nothing else still ends with its timeout error instead of the process
+ * exiting silently. `dispose()` clears the timer and detaches from the parents.
+ */
+export function callBudget(
+  timeoutMs: number | undefined,
+  parents: readonly (AbortSignal | undefined)[],
+): { signal: AbortSignal; dispose(): void } {
+  if (timeoutMs === undefined) return linkSignals(parents);
+  const timer = new AbortController();
+  const linked = linkSignals([...parents, timer.signal]);
+  const id = setTimeout(() => timer.abort(timeoutReason(timeoutMs)), timeoutMs);
+  return {
+    signal: linked.signal,
+    dispose() {
+      clearTimeout(id);
+      linked.dispose();
+    },
+  };
+}
+
+/** Whether an abort reason is a timeout (a budget's, or `AbortSignal.timeout`'s). */
+export function isTimeoutReason(reason: unknown): boolean {
+  return reason instanceof Error && reason.name === 'TimeoutError';
+}

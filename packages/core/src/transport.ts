@@ -1,4 +1,5 @@
-import { linkSignals } from './signal.js';
+import { BodyTooLarge, readCapped } from './body.js';
+import { callBudget, isTimeoutReason, linkSignals } from './signal.js';
 
 /**
  * The retrying fetch that sits *under* openapi-fetch (middleware cannot resend a request,
@@ -91,11 +92,22 @@ export interface CallContext {
 export interface TransportOptions {
   fetch?: (input: Request) => Promise<Response>;
   retry?: RetryOptions | false;
-  /** Overall time budget per call (all attempts and waits), ms. */
+  /**
+   * Overall time budget per call (all attempts and waits), ms. The transport alone has none by
+   * default; rosterkit clients set one per call (`DEFAULT_TIMEOUT_MS`) and hand it in as the
+   * request's signal, which the transport honours either way (a `TimeoutError` reason is reported
+   * as a timeout).
+   */
   timeoutMs?: number;
+  /**
+   * Per attempt: when no byte arrives for this long (waiting for the answer, or between two chunks
+   * of its body), the attempt is abandoned and retried if the request is safe to repeat.
+   * Default `DEFAULT_IDLE_TIMEOUT_MS` (30 s).
+   */
+  idleTimeoutMs?: number;
   /** A signal for every call of this client (e.g. shutdown); per-call signals are honoured too. */
   signal?: AbortSignal;
-  /** Largest response body accepted, bytes. Default 64 MiB. */
+  /** Largest response body accepted, decoded bytes, counted while it streams in. Default 64 MiB. */
   maxResponseBytes?: number;
   rateLimitReset?: RateLimitReset;
   /** Which cross-origin redirects may be followed (credentials included). Default: none. */
@@ -199,6 +211,12 @@ const DEFAULT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 const DEFAULT_STATUSES = [429, 500, 502, 503, 504];
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const MAX_REDIRECTS = 5;
+/** Default overall budget of one client call: every attempt, wait and token fetch included. */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+/** Default idle timeout of one attempt: no byte for this long ends it. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+/** Default cap on a response body, decoded bytes. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Policy {
   maxAttempts: number;
@@ -226,7 +244,8 @@ export type Transport = (input: Request, context?: CallContext) => Promise<Respo
 export function createTransport(options: TransportOptions = {}): Transport {
   const baseFetch = options.fetch ?? ((req: Request) => globalThis.fetch(req));
   const clientPolicy = policyOf(options.retry);
-  const maxBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const idleMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const random = options.random ?? Math.random;
   const onEvent = options.onEvent;
   const reset = options.rateLimitReset;
@@ -244,13 +263,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
           );
     const operation = context?.operation;
     const emit = onEvent && ((event: TransportEvent) => onEvent(operation ? { ...event, operation } : event));
-    const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-    const linked =
-      options.signal || timeout ? linkSignals([request.signal, options.signal, timeout]) : undefined;
-    const signal = linked?.signal ?? request.signal;
+    const budget =
+      options.signal || options.timeoutMs !== undefined
+        ? callBudget(options.timeoutMs, [request.signal, options.signal])
+        : undefined;
+    const signal = budget?.signal ?? request.signal;
     const stopped = (made: number): TransportFailure =>
-      timeout?.aborted
-        ? new TransportFailure('timeout', `timed out after ${options.timeoutMs} ms`, made)
+      isTimeoutReason(signal.reason)
+        ? new TransportFailure('timeout', (signal.reason as Error).message, made)
         : new TransportFailure('aborted', 'the request was aborted', made);
 
     const retryable =
@@ -265,7 +285,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     try {
       return await attempts();
     } finally {
-      linked?.dispose();
+      budget?.dispose();
     }
 
     async function attempts(): Promise<Response> {
@@ -275,146 +295,148 @@ export function createTransport(options: TransportOptions = {}): Transport {
         const paceMs = pausedUntil - Date.now();
         if (paceMs > 0 && ask('quota', Math.min(paceMs, maxRetryAfter)))
           await wait(Math.min(paceMs, maxRetryAfter), 'rate-limit', undefined, true);
-        let response: Response;
-        const started = emit ? Date.now() : 0;
-        emit?.({ type: 'request', method, url, attempt });
+        const idle = idleWatch(idleMs, signal);
+        let outcome: Response | Later | typeof RETRY;
         try {
-          // The first attempt of a body-less request that already has our signal and redirect mode
-          // goes out as it is; everything else is rebuilt (bodies are replayed from the buffer).
-          const reuse =
-            attempt === 1 &&
-            redirects === 0 &&
-            body === undefined &&
-            signal === request.signal &&
-            request.redirect === 'manual';
-          response = await baseFetch(
-            reuse
-              ? request
-              : new Request(url, {
-                  method,
-                  headers: request.headers,
-                  body: method === 'GET' || method === 'HEAD' ? undefined : body,
-                  signal,
-                  redirect: 'manual',
-                }),
+          outcome = await once(idle);
+        } finally {
+          idle.dispose();
+        }
+        if (outcome instanceof Response) return outcome;
+        if (outcome !== RETRY) await wait(outcome.ms, outcome.reason, outcome.status);
+      }
+    }
+
+    /** One attempt: a Response, a wait before the next attempt, or RETRY at once (a redirect). */
+    async function once(idle: IdleWatch): Promise<Response | Later | typeof RETRY> {
+      let response: Response;
+      const started = emit ? Date.now() : 0;
+      emit?.({ type: 'request', method, url, attempt });
+      try {
+        // Every attempt is its own Request: it carries the attempt's signal (the call's budget
+        // plus the idle timeout); bodies are replayed from the buffer.
+        response = await baseFetch(
+          new Request(url, {
+            method,
+            headers: request.headers,
+            body: method === 'GET' || method === 'HEAD' ? undefined : body,
+            signal: idle.signal,
+            redirect: 'manual',
+          }),
+        );
+      } catch (error) {
+        if (signal.aborted) throw stopped(attempt);
+        const cors = corsProblem(error, url);
+        if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
+        if (retryable && attempt < maxAttempts)
+          return later(backoff(attempt), idle.fired ? 'idle timeout' : 'network error', undefined);
+        if (idle.fired) throw idleFailure();
+        throw new TransportFailure('network', describe(error), attempt, { cause: error });
+      }
+      idle.touch();
+
+      emit?.({
+        type: 'response',
+        method,
+        url,
+        attempt,
+        status: response.status,
+        durationMs: Date.now() - started,
+      });
+      if (reset?.remainingHeader && response.headers.get(reset.remainingHeader) === '0') {
+        const quotaMs = serverRequestedDelay(response, reset);
+        if (quotaMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + quotaMs);
+      }
+
+      // Redirects: same origin is followed; another origin only when the provider allows it.
+      if (response.status >= 300 && response.status < 400 && response.status !== 304) {
+        const location = response.headers.get('location');
+        if (response.type === 'opaqueredirect' || !location) {
+          throw new TransportFailure(
+            'redirect',
+            `redirect (${response.status}) without a readable Location`,
+            attempt,
           );
-        } catch (error) {
-          if (signal.aborted) throw stopped(attempt);
-          const cors = corsProblem(error, url);
-          if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
-          if (retryable && attempt < maxAttempts) {
-            await wait(backoff(attempt), 'network error', undefined);
-            continue;
-          }
-          throw new TransportFailure('network', describe(error), attempt, { cause: error });
         }
-
-        emit?.({
-          type: 'response',
-          method,
-          url,
-          attempt,
-          status: response.status,
-          durationMs: Date.now() - started,
-        });
-        if (reset?.remainingHeader && response.headers.get(reset.remainingHeader) === '0') {
-          const quotaMs = serverRequestedDelay(response, reset);
-          if (quotaMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + quotaMs);
+        const from = new URL(url);
+        const to = new URL(location, from);
+        const sameOrigin = to.origin === from.origin;
+        if (!sameOrigin && !(options.allowRedirect?.(to, from) ?? false)) {
+          await cancel(response);
+          throw new TransportFailure(
+            'redirect',
+            `refused a redirect from ${from.origin} to ${to.origin}: credentials are never sent to another origin`,
+            attempt,
+          );
         }
-
-        // Redirects: same origin is followed; another origin only when the provider allows it.
-        if (response.status >= 300 && response.status < 400 && response.status !== 304) {
-          const location = response.headers.get('location');
-          if (response.type === 'opaqueredirect' || !location) {
-            throw new TransportFailure(
-              'redirect',
-              `redirect (${response.status}) without a readable Location`,
-              attempt,
-            );
-          }
-          const from = new URL(url);
-          const to = new URL(location, from);
-          const sameOrigin = to.origin === from.origin;
-          if (!sameOrigin && !(options.allowRedirect?.(to, from) ?? false)) {
-            await response.body?.cancel();
-            throw new TransportFailure(
-              'redirect',
-              `refused a redirect from ${from.origin} to ${to.origin}: credentials are never sent to another origin`,
-              attempt,
-            );
-          }
-          if (from.protocol === 'https:' && to.protocol !== 'https:') {
-            await response.body?.cancel();
-            throw new TransportFailure(
-              'redirect',
-              `refused a redirect from https to ${to.protocol}`,
-              attempt,
-            );
-          }
-          if (++redirects > MAX_REDIRECTS)
-            throw new TransportFailure('redirect', 'too many redirects', attempt);
-          await response.body?.cancel();
-          emit?.({ type: 'redirect', from: from.href, to: to.href });
-          if (
-            response.status === 303 ||
-            ((response.status === 301 || response.status === 302) && method === 'POST')
-          ) {
-            method = 'GET';
-          }
-          url = to.href;
-          attempt--;
-          continue;
+        if (from.protocol === 'https:' && to.protocol !== 'https:') {
+          await cancel(response);
+          throw new TransportFailure('redirect', `refused a redirect from https to ${to.protocol}`, attempt);
         }
+        if (++redirects > MAX_REDIRECTS)
+          throw new TransportFailure('redirect', 'too many redirects', attempt);
+        await cancel(response);
+        emit?.({ type: 'redirect', from: from.href, to: to.href });
+        if (
+          response.status === 303 ||
+          ((response.status === 301 || response.status === 302) && method === 'POST')
+        ) {
+          method = 'GET';
+        }
+        url = to.href;
+        attempt--;
+        return RETRY;
+      }
 
-        if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
-          const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
-          if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
-            const isRateLimit = response.status === 429 || serverDelay !== undefined;
-            const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
-            if (!isRateLimit || ask('429', delay)) {
-              await response.body?.cancel();
-              await wait(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
-              continue;
-            }
+      if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+        const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
+        if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
+          const isRateLimit = response.status === 429 || serverDelay !== undefined;
+          const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+          if (!isRateLimit || ask('429', delay)) {
+            await cancel(response);
+            return later(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
           }
         }
+      }
 
-        // Read the whole body here, so a connection reset mid-body is retried like any network error.
-        let buffered: ArrayBuffer | null;
-        try {
-          buffered = NULL_BODY_STATUSES.has(response.status)
+      // Read the whole body here, so a connection reset mid-body is retried like any network error.
+      let buffered: ArrayBuffer | null;
+      try {
+        buffered =
+          NULL_BODY_STATUSES.has(response.status) || !response.body
             ? null
-            : await readBody(response, maxBytes, attempt);
-        } catch (error) {
-          if (error instanceof TransportFailure) throw error;
-          if (signal.aborted) throw stopped(attempt);
-          if (retryable && attempt < maxAttempts) {
-            await wait(backoff(attempt), 'body interrupted', response.status);
-            continue;
-          }
-          throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
-            cause: error,
+            : await readCapped(response.body, maxBytes, plainLength(response), idle.touch);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) throw new TransportFailure('too-large', error.message, attempt);
+        if (signal.aborted) throw stopped(attempt);
+        if (retryable && attempt < maxAttempts)
+          return later(backoff(attempt), idle.fired ? 'idle timeout' : 'body interrupted', response.status);
+        if (idle.fired) throw idleFailure();
+        throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
+          cause: error,
+        });
+      }
+      const init = { status: response.status, statusText: response.statusText, headers: response.headers };
+      let result: Response;
+      if (options.json && response.ok && buffered !== null && buffered.byteLength > 0) {
+        const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
+        if ('problem' in parsed) {
+          if (retryable && attempt < maxAttempts)
+            return later(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
+          throw new TransportFailure('invalid-response', parsed.problem, attempt, {
+            status: response.status,
+            body: parsed.body,
           });
         }
-        const init = { status: response.status, statusText: response.statusText, headers: response.headers };
-        let result: Response;
-        if (options.json && response.ok && buffered !== null && buffered.byteLength > 0) {
-          const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
-          if ('problem' in parsed) {
-            if (retryable && attempt < maxAttempts) {
-              await wait(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
-              continue;
-            }
-            throw new TransportFailure('invalid-response', parsed.problem, attempt, {
-              status: response.status,
-              body: parsed.body,
-            });
-          }
-          result = new ParsedResponse(buffered, init, parsed.value);
-        } else result = new Response(buffered, init);
-        responseMeta.set(result, { attempts: attempt });
-        return result;
-      }
+        result = new ParsedResponse(buffered, init, parsed.value);
+      } else result = new Response(buffered, init);
+      responseMeta.set(result, { attempts: attempt });
+      return result;
+    }
+
+    function idleFailure(): TransportFailure {
+      return new TransportFailure('timeout', `no data for ${idleMs} ms (idle timeout)`, attempt);
     }
 
     function backoff(attemptNo: number): number {
@@ -496,44 +518,69 @@ function parseJson(
   return { value };
 }
 
-async function readBody(response: Response, maxBytes: number, attempt: number): Promise<ArrayBuffer | null> {
-  if (!response.body) return null;
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > maxBytes) {
-    await response.body.cancel();
-    throw new TransportFailure(
-      'too-large',
-      `response body of ${declared} bytes exceeds the ${maxBytes}-byte cap`,
-      attempt,
-    );
-  }
-  if (Number.isFinite(declared) && response.headers.has('content-length')) {
-    const buffer = await response.arrayBuffer();
-    if (buffer.byteLength > maxBytes) {
-      throw new TransportFailure('too-large', `response body exceeds the ${maxBytes}-byte cap`, attempt);
-    }
-    return buffer;
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new TransportFailure('too-large', `response body exceeds the ${maxBytes}-byte cap`, attempt);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out.buffer;
+/** The Content-Length of a body fetch has not decoded, when it says one; else undefined. */
+function plainLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length');
+  if (header === null || response.headers.has('content-encoding')) return undefined;
+  const n = Number(header);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+async function cancel(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => {});
+}
+
+const RETRY = Symbol('retry');
+/** Wait this long, then make the next attempt. */
+interface Later {
+  ms: number;
+  reason: string;
+  status: number | undefined;
+}
+const later = (ms: number, reason: string, status: number | undefined): Later => ({ ms, reason, status });
+
+interface IdleWatch {
+  /** The attempt's signal: the call's, plus the idle timeout. */
+  readonly signal: AbortSignal;
+  /** Whether the idle timeout ended the attempt. */
+  readonly fired: boolean;
+  /** A sign of life (headers, a chunk): the idle clock starts again. */
+  touch(): void;
+  dispose(): void;
+}
+
+/**
+ * One attempt's idle timeout. A chunk only records the time; the single timer, when it fires,
+ * re-arms itself for what is left, so a busy body costs no timer churn.
+ */
+function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
+  const controller = new AbortController();
+  const linked = linkSignals([parent, controller.signal]);
+  let last = Date.now();
+  let fired = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (delay: number) => {
+    timer = setTimeout(() => {
+      const quiet = Date.now() - last;
+      if (quiet < ms) return arm(ms - quiet);
+      fired = true;
+      controller.abort(new DOMException(`no data for ${ms} ms`, 'AbortError'));
+    }, delay);
+  };
+  arm(ms);
+  return {
+    signal: linked.signal,
+    get fired() {
+      return fired;
+    },
+    touch() {
+      last = Date.now();
+    },
+    dispose() {
+      clearTimeout(timer);
+      linked.dispose();
+    },
+  };
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

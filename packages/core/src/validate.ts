@@ -4,6 +4,7 @@ import { InputError } from './errors.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const NON_LATIN1 = /[^\t -\u00ff]/; // control characters are refused above
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function requireString(provider: string, field: string, value: unknown): string {
@@ -13,11 +14,20 @@ export function requireString(provider: string, field: string, value: unknown): 
   return value;
 }
 
-/** A value that will travel in an HTTP header: non-empty, no CR/LF or other control characters. */
+/**
+ * A value that will travel in an HTTP header (or be base64-encoded into one): non-empty, no CR/LF
+ * or other control characters, and Latin-1 only (a header carries bytes; `btoa` refuses the rest).
+ */
 export function requireHeaderValue(provider: string, field: string, value: unknown): string {
   const s = requireString(provider, field, value);
   if (CONTROL_CHARS.test(s))
     throw new InputError(provider, field, 'must not contain control characters (CR, LF, …)');
+  if (NON_LATIN1.test(s))
+    throw new InputError(
+      provider,
+      field,
+      'must contain only Latin-1 characters (it travels in an HTTP header)',
+    );
   return s;
 }
 

@@ -1,13 +1,19 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkHeaderValue,
+  checkOptions,
+  checkString,
   createApiClient,
+  createTokenLifecycle,
   InputError,
   invalidPage,
+  type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
   type ProviderDefinition,
   paginate,
+  requireBaseUrl,
   requireHeaderValue,
   requireString,
 } from '@rosterkit/core';
@@ -31,6 +37,7 @@ export const imichatProvider: ProviderDefinition = {
   isIdempotent: (request) =>
     request.method === 'POST' && new URL(request.url).pathname.endsWith('/users/search'),
   requestIdHeader: 'trxid',
+  managedHeaders: ['access_token', 'teamid', AUTHORIZE_HEADER],
 };
 
 export interface ImichatClientOptions extends ClientOptions {
@@ -59,18 +66,34 @@ export interface ImichatClient extends ApiClient<ImichatPaths> {
   ): AsyncGenerator<ImichatUser, void, undefined>;
 }
 
+/** imi.chat's own options, checked once at creation (the shared ones are checked by core). */
+const imichatSchema: OptionSchema = {
+  baseUrl: checkString,
+  tenantDomain: checkHeaderValue,
+  apiKey: checkHeaderValue,
+  domainName: checkHeaderValue,
+  teamId: (p, f, v) => {
+    if (!(typeof v === 'string' ? /^[0-9]+$/.test(v) : Number.isSafeInteger(v) && (v as number) >= 0))
+      throw new InputError(p, f, 'must be a numeric team id');
+  },
+};
+
 export function createImichatClient(options: ImichatClientOptions): ImichatClient {
-  const baseUrl =
-    options.baseUrl ?? `https://${requireString('imichat', 'tenantDomain', options.tenantDomain)}/v3.1`;
+  checkOptions('imichat', imichatSchema, options);
+  // The base URL is checked before anything is derived from it (the credential uses its host).
+  const baseUrl = requireBaseUrl(
+    'imichat',
+    options.baseUrl ?? `https://${requireString('imichat', 'tenantDomain', options.tenantDomain)}/v3.1`,
+    options,
+  );
   const apiKey = requireHeaderValue('imichat', 'apiKey', options.apiKey);
   const teamId = requireHeaderValue('imichat', 'teamId', String(options.teamId));
   if (!/^[0-9]+$/.test(teamId)) throw new InputError('imichat', 'teamId', 'must be a numeric team id');
   const domain = options.domainName ?? new URL(baseUrl).host;
   const credential = btoa(`${apiKey}@${domain}`);
-  let token: string | undefined;
-  let pending: Promise<string> | undefined;
 
-  const authorize = async (): Promise<string> => {
+  // One /authorize at a time; a refused key (any error there, 2004 included) is an `auth` error.
+  const tokens = createTokenLifecycle(async () => {
     const { response } = await api.GET('/authorize');
     const value = response.headers.get('access_token');
     if (!value)
@@ -79,16 +102,8 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
         kind: 'invalid-response',
         message: 'imichat authorize: no access_token response header',
       });
-    token = value;
-    return value;
-  };
-  const ensureToken = () => {
-    if (token) return Promise.resolve(token);
-    pending ??= authorize().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  };
+    return { token: value };
+  });
 
   const api = createApiClient<ImichatPaths>(
     imichatProvider,
@@ -99,16 +114,16 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
           request.headers.set(AUTHORIZE_HEADER, credential);
           return;
         }
-        request.headers.set('access_token', await ensureToken());
+        const token = await tokens.get(request.signal);
+        request.headers.set('access_token', token);
         if (!request.headers.has('teamid')) request.headers.set('teamid', teamId);
+        return token;
       },
-      secrets: () => [apiKey, credential, token],
+      secrets: () => [apiKey, credential, tokens.current()],
+      isTokenPath: (path) => path.endsWith('/authorize'),
       // 2004 = access token expired: authorize again, once.
       isExpired: (error) => error.code === '2004',
-      refresh: async () => {
-        token = undefined;
-        await ensureToken();
-      },
+      refresh: async (signal, used) => void (await tokens.renew(used, signal)),
     },
     options,
   );

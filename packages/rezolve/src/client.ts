@@ -1,9 +1,15 @@
 import {
   type ApiClient,
   type ClientOptions,
+  checkBoolean,
+  checkHeaderValue,
+  checkOptions,
   createApiClient,
   createEtagCache,
+  createTokenLifecycle,
+  InputError,
   invalidPage,
+  type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
   type ProviderDefinition,
@@ -27,6 +33,7 @@ export const rezolveProvider: ProviderDefinition = {
   decodeError: decodeRezolveError,
   isErrorBody: isRezolveErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'delta-s', remainingHeader: 'x-ratelimit-remaining' },
+  managedHeaders: ['x-tenantid', 'realmname'],
 };
 
 export interface RezolveClientOptions extends ClientOptions {
@@ -58,34 +65,47 @@ export interface RezolveClient extends ApiClient<RezolvePaths> {
   ): AsyncGenerator<RezolveUser, void, undefined>;
 }
 
+/** Rezolve's own options, checked once at creation (the shared ones are checked by core). */
+const rezolveSchema: OptionSchema = {
+  tenantId: (p, f, v) => void requireUuid(p, f, v),
+  realm: checkHeaderValue,
+  token: (p, f, v) => (typeof v === 'function' ? undefined : checkHeaderValue(p, f, v)),
+  etagCache: checkBoolean,
+};
+
 export function createRezolveClient(options: RezolveClientOptions): RezolveClient {
+  checkOptions('rezolve', rezolveSchema, options);
   const tenantId = requireUuid('rezolve', 'tenantId', options.tenantId);
-  const realm =
-    options.realm === undefined ? undefined : requireHeaderValue('rezolve', 'realm', options.realm);
+  const realm = options.realm;
   const source = options.token;
-  let token = typeof source === 'string' ? requireHeaderValue('rezolve', 'token', source) : undefined;
-  const current = async () => {
-    token ??= requireHeaderValue('rezolve', 'token', await (source as () => string | Promise<string>)());
-    return token;
-  };
+  const staticToken = typeof source === 'string' ? source : undefined;
+  if (source === undefined)
+    throw new InputError('rezolve', 'token', 'must be a token or a function returning one');
+  // A token function: called once at a time, again when the token is refused; bounded by each
+  // call's budget however long it takes.
+  const tokens = createTokenLifecycle(async () => ({
+    token: requireHeaderValue('rezolve', 'token', await (source as () => string | Promise<string>)()),
+  }));
 
   const api = createApiClient<RezolvePaths>(
     rezolveProvider,
     options.baseUrl,
     {
       async apply(request) {
-        request.headers.set('Authorization', `Bearer ${await current()}`);
-        if (!request.headers.has('x-tenantid')) request.headers.set('x-tenantid', tenantId);
+        const token = staticToken ?? (await tokens.get(request.signal));
+        request.headers.set('Authorization', `Bearer ${token}`);
+        // A per-call header parameter may name another tenant or realm: it is checked like the option.
+        const tenant = request.headers.get('x-tenantid');
+        if (tenant === null) request.headers.set('x-tenantid', tenantId);
+        else requireUuid('rezolve', 'params.header.x-tenantid', tenant);
         if (realm && !request.headers.has('realmname')) request.headers.set('realmname', realm);
+        return token;
       },
-      secrets: () => [token],
-      ...(typeof source === 'function'
+      secrets: () => [staticToken, tokens.current()],
+      ...(staticToken === undefined
         ? {
             isExpired: (error) => error.code === 'TOKEN_EXPIRED' || error.status === 401,
-            refresh: async () => {
-              token = undefined;
-              await current();
-            },
+            refresh: async (signal, used) => void (await tokens.renew(used, signal)),
           }
         : {}),
     },

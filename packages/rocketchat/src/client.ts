@@ -24,6 +24,7 @@ export const rocketchatProvider: ProviderDefinition = {
   decodeError: decodeRocketChatError,
   isErrorBody: isRocketChatErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-ms', remainingHeader: 'x-ratelimit-remaining' },
+  managedHeaders: ['x-auth-token', 'x-user-id'],
 };
 
 export interface RocketChatClientOptions extends ClientOptions {

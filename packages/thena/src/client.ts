@@ -26,6 +26,7 @@ export const thenaProvider: ProviderDefinition = {
   decodeError: decodeThenaError,
   isErrorBody: isThenaErrorBody,
   rateLimitReset: { header: 'x-ratelimit-reset', unit: 'epoch-s', remainingHeader: 'x-ratelimit-remaining' },
+  managedHeaders: ['x-api-key', 'x-org-id'],
 };
 
 interface BaseOptions extends ClientOptions {

@@ -1,4 +1,13 @@
-import { RosterkitError } from '@rosterkit/core';
+import {
+  ApiError,
+  checkFunction,
+  checkInteger,
+  checkOptions,
+  checkSignal,
+  type OptionSchema,
+  Redactor,
+  RosterkitError,
+} from '@rosterkit/core';
 import { mapUser } from './map.js';
 import { MappingError } from './map-helpers.js';
 import type { ProviderId, RawUsers, User } from './model.js';
@@ -72,6 +81,14 @@ export class ListUsersError extends RosterkitError {
   }
 }
 
+/** `listUsers` options, checked before any provider is read. */
+const listUsersSchema: OptionSchema = {
+  concurrency: checkInteger(1, 1000),
+  signal: checkSignal,
+  onProgress: checkFunction,
+  bufferSize: checkInteger(1, 1_000_000),
+};
+
 /**
  * Streams the users of several providers as common `User` records. Providers are read
  * concurrently; memory stays bounded by `bufferSize`. When a provider fails, the others still
@@ -82,6 +99,7 @@ export async function* listUsers(
   sources: readonly UserSource[],
   options: ListUsersOptions = {},
 ): AsyncGenerator<User, void, undefined> {
+  checkOptions('users', listUsersSchema, options);
   const seenProviders = new Set<string>();
   for (const s of sources) {
     if (seenProviders.has(s.provider))
@@ -98,7 +116,15 @@ export async function* listUsers(
   let running = 0;
   let next = 0;
   let total = 0;
-  const limit = Math.max(1, options.concurrency ?? sources.length);
+  const limit = options.concurrency ?? Math.max(1, sources.length);
+  const finished = new Set<ProviderId>();
+  const progressOf = new Map<ProviderId, number>();
+  // The caller's abort wakes everyone at once: producers held by backpressure, and the consumer.
+  const onAbort = () => {
+    for (const w of wakeProducers.splice(0)) w();
+    notify();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const notify = () => {
     wakeConsumer?.();
@@ -112,6 +138,7 @@ export async function* listUsers(
       done: false,
       failed: false,
     };
+    progressOf.set(source.provider, 0);
     let invalid = 0;
     let firstInvalid: MappingError | undefined;
     try {
@@ -130,6 +157,7 @@ export async function* listUsers(
         if (signal.aborted) return;
         queue.push(user);
         progress.usersRead++;
+        progressOf.set(source.provider, progress.usersRead);
         options.onProgress?.(progress);
         notify();
       }
@@ -152,6 +180,7 @@ export async function* listUsers(
         invalidRecords: invalid,
       });
     } finally {
+      if (!signal.aborted) finished.add(source.provider);
       progress.done = true;
       options.onProgress?.(progress);
     }
@@ -172,6 +201,7 @@ export async function* listUsers(
   try {
     startMore();
     for (;;) {
+      if (options.signal?.aborted) break;
       if (queue.length > 0) {
         const user = queue.shift() as User;
         total++;
@@ -184,16 +214,38 @@ export async function* listUsers(
         wakeConsumer = r;
       });
     }
-    if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+    if (options.signal?.aborted) {
+      // The documented error, not the signal's raw reason: every provider that did not finish is
+      // a failure of kind `aborted` (or the error it had already met), with how far it got.
+      const known = new Set(failures.map((f) => f.provider));
+      for (const s of sources) {
+        if (finished.has(s.provider) || known.has(s.provider)) continue;
+        failures.push({
+          provider: s.provider,
+          usersRead: progressOf.get(s.provider) ?? 0,
+          error: new ApiError(
+            {
+              provider: s.provider,
+              operation: 'listUsers',
+              kind: 'aborted',
+              message: `${s.provider} listUsers: the listing was aborted`,
+            },
+            new Redactor(),
+          ),
+          invalidRecords: 0,
+        });
+      }
+    }
     if (failures.length) {
       failures.sort(
         (a, b) =>
           sources.findIndex((s) => s.provider === a.provider) -
           sources.findIndex((s) => s.provider === b.provider),
       );
-      throw new ListUsersError(failures, total);
+      throw new ListUsersError([...failures], total);
     }
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     controller.abort();
     for (const w of wakeProducers.splice(0)) w();
   }
