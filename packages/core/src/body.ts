@@ -4,6 +4,8 @@
  * as soon as the count passes the cap. Nothing is read whole first, so a compression bomb costs at
  * most the cap plus one chunk of memory.
  */
+const PRESIZE_LIMIT = 8 * 1024 * 1024;
+
 export class BodyTooLarge extends Error {
   override readonly name = 'BodyTooLarge';
 }
@@ -24,8 +26,12 @@ export async function readCapped(
     throw new BodyTooLarge(`response body of ${declared} bytes exceeds the ${maxBytes}-byte cap`);
   }
   const reader = body.getReader();
-  // A known length is read straight into one buffer; otherwise chunks are joined at the end.
-  let into = declared !== undefined && declared > 0 ? new Uint8Array(declared) : undefined;
+  // A known length is read straight into one buffer (up to PRESIZE_LIMIT: a server announcing a
+  // large body and sending little must not make us allocate it); otherwise chunks are joined.
+  let into =
+    declared !== undefined && declared > 0 && declared <= PRESIZE_LIMIT
+      ? new Uint8Array(declared)
+      : undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

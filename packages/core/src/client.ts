@@ -229,7 +229,8 @@ export function createApiClient<Paths extends {}>(
     // call's budget ends the wait.
     {
       onRequest: async ({ request }) => {
-        const used = await raceSignal(Promise.resolve(auth.apply(request)), request.signal);
+        const applied = auth.apply(request);
+        const used = applied instanceof Promise ? await raceSignal(applied, request.signal) : applied;
         if (typeof used === 'string') tokenOf.set(request, used);
       },
     },
