@@ -4,7 +4,7 @@
 // build, type checks of every package that now names it, its own tests, the facade's
 // field-mapping test (which lists it through its mapper and the sandbox) and lint.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const repo = resolve(import.meta.dirname, '../../..');
 const bin = (name: string) => join(repo, 'node_modules/.bin', name);
 const SKIP = new Set(['node_modules', '.git', '.turbo', 'site', '.tmp', '.artifacts']);
+const CONSUMERS = ['packages/users', 'packages/cli', 'packages/contract', 'packages/docs'];
+
+/** How often each source file (not installed or built ones) contains `word`, by repo-relative path. */
+function mentions(
+  dir: string,
+  word: string,
+  base = dir,
+  out = new Map<string, number>(),
+): Map<string, number> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(entry.name) || entry.name === 'dist') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) mentions(path, word, base, out);
+    else {
+      const n = readFileSync(path, 'utf8').split(word).length - 1;
+      if (n > 0) out.set(relative(base, path), n);
+    }
+  }
+  return out;
+}
+let before = new Map<string, number>();
 let copy = '';
 
 function run(cmd: string, args: string[], cwd = copy): string {
@@ -39,6 +60,7 @@ beforeAll(() => {
     recursive: true,
     filter: (src) => !SKIP.has(src.split('/').pop() ?? ''),
   });
+  before = mentions(copy, 'acme');
   pnpm('install', '--offline', '--frozen-lockfile'); // as a fresh clone would
   run(process.execPath, ['scripts/new-provider.mjs', 'acme', 'Acme']);
   run(process.execPath, ['scripts/generate.mjs']);
@@ -49,11 +71,24 @@ afterAll(() => {
 }, 60_000);
 
 describe('a scaffolded provider gives a green tree', () => {
-  it('touches no shared file but redocly.yaml by hand; generate writes the rest', () => {
-    const changed = run('git', ['-C', repo, 'status', '--porcelain'], repo); // the source tree is untouched
-    expect(changed).not.toContain('acme');
-    const redocly = readFileSync(join(copy, 'redocly.yaml'), 'utf8');
-    expect(redocly).toContain('  acme:\n    root: specs/acme/openapi.yaml');
+  it('names the provider in no shared file but redocly.yaml and the lockfile (the rest is generated)', () => {
+    const own = [
+      'specs/acme/',
+      'packages/acme/',
+      'packages/sandbox/src/providers/acme.ts',
+      'packages/users/src/mappers/acme.ts',
+    ];
+    // Files that name it more often than before (other words may contain "acme" already).
+    const naming = [...mentions(copy, 'acme')]
+      .filter(([f, n]) => n > (before.get(f) ?? 0))
+      .map(([f]) => f)
+      .filter((f) => !own.some((o) => f.startsWith(o)) && !f.includes('/generated/'));
+    // Consumers' dependencies on every provider package are written by `pnpm generate` too.
+    const manifests = ['package.json', ...CONSUMERS.map((c) => `${c}/package.json`)];
+    expect(naming.filter((f) => !manifests.includes(f)).sort()).toEqual(['pnpm-lock.yaml', 'redocly.yaml']);
+    expect(readFileSync(join(copy, 'redocly.yaml'), 'utf8')).toContain(
+      '  acme:\n    root: specs/acme/openapi.yaml',
+    );
     for (const generated of [
       'packages/sandbox/src/generated/providers.ts',
       'packages/users/src/generated/providers.ts',
