@@ -14,6 +14,7 @@ import {
 } from '@rosterkit/users';
 import { loadSettings, missingSettings, type Settings, UsageError } from './config.js';
 import { cellText, directoryRow, FORMATS, type Format, RowWriter, toRecord } from './format.js';
+import { isLifecycleCommand, runLifecycle } from './lifecycle.js';
 import { cliProviders } from './providers.js';
 
 export interface Io {
@@ -37,6 +38,8 @@ Commands:
   directory          People merged across providers by email, one column per provider
   sandbox            Run the local sandbox of every provider API on 127.0.0.1
   config check       Show which providers are configured and reachable (no secrets printed)
+  offboard <email>   Plan (and with --yes apply) removing a person's access everywhere; see roster offboard --help
+  onboard <email>    Plan (and with --yes apply) creating a person's accounts; see roster onboard --help
 
 Options for users and directory:
   --sandbox                  Use an in-process sandbox instead of real servers
@@ -70,6 +73,7 @@ const STATUSES = ['active', 'inactive', 'invited', 'unknown'];
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
+    if (isLifecycleCommand(argv)) return await runLifecycle(argv, io);
     return await dispatch(argv, io);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -136,6 +136,17 @@ const custom: Partial<Record<SandboxProviderId, () => Promise<Exchange[]>>> = {
     await quiet(
       t.POST('/v1/teams/{teamId}/members', { params: { path: { teamId: 'T2' } }, body: {} as never }),
     );
+    await quiet(t.GET('/v1/teams'));
+    await quiet(
+      t.DELETE('/v1/teams/{teamId}/members/{memberId}', {
+        params: { path: { teamId: 'T2', memberId: u?.id ?? '' } },
+      }),
+    );
+    await quiet(
+      t.DELETE('/v1/teams/{teamId}/members/{memberId}', {
+        params: { path: { teamId: 'T2', memberId: u?.id ?? '' } },
+      }),
+    );
     await quiet(
       t.GET('/v1/search/users', { params: { query: { q: '*', query_by: 'name', per_page: 5, page: 2 } } }),
     );

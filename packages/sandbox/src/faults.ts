@@ -35,6 +35,8 @@ export interface FaultOptions {
   kinds?: readonly FaultKind[];
   /** Delay of the slow kinds, ms. Default 40. */
   slowMs?: number;
+  /** Only requests with these HTTP methods may fail (e.g. `['POST', 'DELETE']`: faults during writes). Default: all. */
+  methods?: readonly string[];
 }
 
 /** The provider's own answers that fault injection reuses. */
@@ -63,6 +65,7 @@ function gatewayPage(req: SandboxRequest): string {
 export class FaultInjector {
   readonly #rng: Rng;
   readonly #kinds: readonly FaultKind[];
+  readonly #methods: ReadonlySet<string> | undefined;
   #storm = 0;
   /** Faults injected so far, by kind. */
   readonly injected: Partial<Record<FaultKind, number>> = {};
@@ -76,6 +79,9 @@ export class FaultInjector {
     if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError('fault rate must be between 0 and 1');
     this.#rng = new Rng(hashSeed(options.seed ?? defaultSeed, `faults:${provider}`));
     this.#kinds = options.kinds?.length ? options.kinds : FAULT_KINDS;
+    this.#methods = options.methods?.length
+      ? new Set(options.methods.map((m) => m.toUpperCase()))
+      : undefined;
     for (const k of this.#kinds)
       if (!FAULT_KINDS.includes(k)) throw new RangeError(`unknown fault kind: ${k}`);
   }
@@ -86,6 +92,7 @@ export class FaultInjector {
 
   /** The fault for the next request, if any. */
   next(req: SandboxRequest): Fault | undefined {
+    if (this.#methods && !this.#methods.has(req.method.toUpperCase())) return undefined;
     let kind: FaultKind | undefined;
     if (this.#storm > 0) {
       this.#storm--;

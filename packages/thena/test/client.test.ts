@@ -118,3 +118,40 @@ describe('thena auth, errors and limits', () => {
     expect(added.data.teamId).toBe('T2');
   });
 });
+
+describe('thena team membership', () => {
+  it('removes a member (removeTeamMember): gone from listTeamMembers and from the user, 404 the second time', async () => {
+    const box = await sandbox(40);
+    const t = client(box, { retry: false });
+    const users = await all(t.iterateUsers());
+    const user = users.find((u) => (u.teams ?? []).length > 0);
+    const teamId = user?.teams?.[0]?.id ?? '';
+    const members = async () =>
+      (
+        await t.GET('/v1/teams/{teamId}/members', {
+          params: { path: { teamId }, query: { includeAgents: 'true' } },
+        })
+      ).data.data.map((m) => m.id);
+    expect(await members()).toContain(user?.id);
+    const { data } = await t.DELETE('/v1/teams/{teamId}/members/{memberId}', {
+      params: { path: { teamId, memberId: user?.id ?? '' } },
+    });
+    expect(data.status).toBe(true);
+    expect(data.data).toEqual({ id: user?.id, teamId });
+    expect(await members()).not.toContain(user?.id);
+    const again = (await all(t.iterateUsers())).find((u) => u.id === user?.id);
+    expect(again?.teams?.map((x) => x.id)).not.toContain(teamId);
+    const second = await failure(
+      t.DELETE('/v1/teams/{teamId}/members/{memberId}', {
+        params: { path: { teamId, memberId: user?.id ?? '' } },
+      }),
+    );
+    expect(second.status).toBe(404);
+    expect(second.operation).toBe('removeTeamMember');
+  });
+
+  it('lists the caller’s teams (listMyTeams)', async () => {
+    const { data } = await client(await sandbox(1)).GET('/v1/teams');
+    expect(data.data.map((x) => x.id)).toEqual(['T1', 'T2', 'T3']);
+  });
+});

@@ -1,5 +1,6 @@
 export { buildDirectory, isInconsistent, normalizeEmail, type Person } from './directory.js';
 export { type FieldSources, USER_FIELD_DOCS } from './fields.js';
+export * from './lifecycle/index.js';
 export {
   isListUsersError,
   ListUsersError,

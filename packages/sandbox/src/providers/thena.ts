@@ -138,6 +138,23 @@ export function thena(options: ModuleOptions): SandboxModule {
         updatedAt: now(),
       });
     }
+    if (req.method === 'GET' && req.path === '/v1/teams') {
+      // The caller's teams: the app user is a member of every team it administers.
+      return envelope(TEAMS.map((t) => ({ ...t, isActive: true, isPrivate: false })));
+    }
+    const removal = matchPath('/v1/teams/{teamId}/members/{memberId}', req.path);
+    if (removal && req.method === 'DELETE') {
+      const team = TEAMS.find((t) => t.id === removal['teamId']);
+      if (!team) return nestError(404, 'Team not found', 'Not Found');
+      const user = users.get(removal['memberId'] ?? '');
+      const teams = user?.['teams'] as { id: string }[] | undefined;
+      const at = teams?.findIndex((t) => t.id === team.id) ?? -1;
+      if (!user || !teams || at < 0) return nestError(404, 'Team member not found', 'Not Found');
+      teams.splice(at, 1);
+      if (user['primaryTeamId'] === team.id) user['primaryTeamId'] = teams[0]?.id ?? null;
+      user['updatedAt'] = now();
+      return envelope({ id: user.id, teamId: team.id });
+    }
     const members = matchPath('/v1/teams/{teamId}/members', req.path);
     if (members) {
       const team = TEAMS.find((t) => t.id === members['teamId']);

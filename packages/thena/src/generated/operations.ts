@@ -11,6 +11,8 @@ export const operations = {
   "PATCH /v1/users/business-hours": "updateMyBusinessHours",
   "GET /v1/teams/{teamId}/members": "listTeamMembers",
   "POST /v1/teams/{teamId}/members": "addTeamMember",
+  "DELETE /v1/teams/{teamId}/members/{memberId}": "removeTeamMember",
+  "GET /v1/teams": "listMyTeams",
   "GET /v1/search/users": "searchUsers"
 } as const;
 

@@ -92,6 +92,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/teams/{teamId}/members/{memberId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a team member
+         * @description Removes a user from a team. Listed as "DEL Remove a team member" in the Teams section of
+         *     docs.thena.ai's API reference (current generation), next to "Get all team members" and
+         *     "Add a team member" (`/v1/teams/{teamId}/members`).
+         *
+         *     **Unverified:** the page itself (path parameter name, status and body) was not read. The
+         *     path continues the members collection with the member's user id (the `id` of a
+         *     TeamMember, which is the user's id); success is modelled as 200 with the standard
+         *     envelope, and removing a user who is not a member as 404 (NestJS `NotFoundException`).
+         *     Check membership with `listTeamMembers` afterwards rather than relying on the status.
+         */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get all teams that the user is part of
+         * @description The teams the calling user (the owner of the API key) belongs to. Listed as "GET Get all
+         *     teams that user is the part of!" in the Teams section of docs.thena.ai's API reference,
+         *     first in the section, before "POST Create a team" (`POST /v1/teams`).
+         *
+         *     **Unverified:** the page itself was not read. The path is inferred as the collection that
+         *     "Create a team" posts to; the items as the team object that "Create a team" returns
+         *     (`id, name, icon, color, identifier, description, teamOwner, teamOwnerId, parentTeamId,
+         *     isActive, isPrivate, …`), in the standard envelope. The teams of *another* user are in
+         *     that user's `teams` (users search documents), and a team's members in `listTeamMembers`.
+         */
+        get: operations["listMyTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/search/users": {
         parameters: {
             query?: never;
@@ -131,8 +187,35 @@ export interface components {
             id: string;
             name?: string;
             identifier?: string;
+            icon?: string;
+            color?: string;
+            description?: string;
+            teamOwner?: string;
+            teamOwnerId?: string;
+            parentTeamId?: string | null;
+            isActive?: boolean;
+            isPrivate?: boolean;
         } & {
             [key: string]: unknown;
+        };
+        TeamListResponse: {
+            status: boolean;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            data: components["schemas"]["Team"][];
+        };
+        TeamMemberRemovedResponse: {
+            status: boolean;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            data?: {
+                id?: string;
+                teamId?: string;
+            } & {
+                [key: string]: unknown;
+            };
         };
         /** @description A Thena user; search documents add uid, organizationId, teams, metadata, … `userType` examples ORG_ADMIN, BOT_USER; `status` examples ACTIVE, INACTIVE. */
         User: {
@@ -442,6 +525,60 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example T9 */
+                teamId: components["parameters"]["TeamId"];
+                /**
+                 * @description The user id of the member (the `id` of a TeamMember).
+                 * @example U1A2B3C4D5
+                 */
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMemberRemovedResponse"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listMyTeams: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's teams. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamListResponse"];
+                };
+            };
+            401: components["responses"]["Error"];
             429: components["responses"]["TooManyRequests"];
         };
     };
