@@ -485,6 +485,7 @@ export function ${id}(options: ModuleOptions): SandboxModule {
 `;
 
 const mapper = `import type { FieldSources } from '../fields.js';
+import { manual, none, type ProviderCapabilities } from '../lifecycle/capability.js';
 import { buildUser, isoFromString, record, requireId, text } from '../map-helpers.js';
 import type { RawUsers, UserOf, UserStatus } from '../model.js';
 
@@ -533,6 +534,17 @@ export function map${Name}User(raw: RawUsers['${id}']): UserOf<'${id}'> {
     raw,
   );
 }
+
+/** What lifecycle writes ${label} supports: its spec documents reads only, so every write is manual. */
+export const ${id}Capabilities: ProviderCapabilities = {
+  create: manual('${label} admin console › Users: add the person'),
+  invite: manual('${label} admin console › Users: invite the person'),
+  deactivate: manual('${label} admin console › Users: deactivate the user'),
+  reactivate: manual('${label} admin console › Users: reactivate the user'),
+  removeFromTeams: none('the ${label} API as specified has no teams'),
+  setRole: manual('${label} admin console › Users: change the role'),
+  delete: manual('${label} admin console › Users: delete the user'),
+};
 `;
 
 const files = {

@@ -6,8 +6,9 @@
 //     "label": "Acme",                    // human name (CLI, docs; "docsLabel" overrides it on the site)
 //     "index": 5,                         // fixed, unique: registry order and the seeded-people window
 //     "factory": "createAcmeClient",      // the client factory; its middle ("Acme") names the rest:
-//                                         //   AcmeUser (raw record type), mapAcmeUser + acmeSources
-//                                         //   (packages/users/src/mappers/acme.ts), acme() (sandbox module)
+//                                         //   AcmeUser (raw record type), mapAcmeUser, acmeSources and
+//                                         //   acmeCapabilities (packages/users/src/mappers/acme.ts),
+//                                         //   acme() (packages/sandbox/src/providers/acme.ts)
 //     "settings": { "baseUrl": {}, "token": { "secret": true } },   // client options the CLI reads;
 //                                         //   env ROSTER_<ID>_<OPTION_SNAKE> unless "env" names the suffix
 //     "sizeBudget": 10000,                // min+gz bytes (scripts/size.mjs)
@@ -111,6 +112,7 @@ export function providers() {
       rawUserType: `${name}User`,
       mapper: `map${name}User`,
       sources: `${id}Sources`,
+      capabilities: `${id}Capabilities`,
       sandboxModule: id,
       settings,
       sizeBudget: decl.sizeBudget,

@@ -31,7 +31,8 @@ export const peopleWindows: Readonly<Record<keyof typeof sandboxModules, number>
 function users(list) {
   return `${HEADER}${list.map((p) => `import type { ${p.rawUserType} } from '${p.packageName}';`).join('\n')}
 import type { FieldSources } from '../fields.js';
-${list.map((p) => `import { ${p.mapper}, ${p.sources} } from '../mappers/${p.id}.js';`).join('\n')}
+import type { ProviderCapabilities } from '../lifecycle/capability.js';
+${list.map((p) => `import { ${p.capabilities}, ${p.mapper}, ${p.sources} } from '../mappers/${p.id}.js';`).join('\n')}
 import type { UserOf } from '../model.js';
 
 /** The provider's own record type, generated from its spec, per provider id. */
@@ -50,6 +51,11 @@ export const mappers: { [P in keyof RawUsers]: (raw: RawUsers[P]) => UserOf<P> }
 
 /** Per provider: which of its fields feeds each common field (null: cannot supply it). */
 export const fieldSources: Record<keyof RawUsers, FieldSources> = ${objectOf(list.map((p) => [p.id, p.sources]))};
+
+/** Per provider: how it supports each lifecycle action (API operation, manual step, or none). */
+export const lifecycleCapabilities: { readonly [P in keyof RawUsers]: ProviderCapabilities } = ${objectOf(
+    list.map((p) => [p.id, p.capabilities]),
+  )};
 `;
 }
 

@@ -6,11 +6,12 @@ import type { RocketChatUser } from '@rosterkit/rocketchat';
 import type { BlynkUser } from '@rosterkit/blynk';
 import type { RezolveUser } from '@rosterkit/rezolve';
 import type { FieldSources } from '../fields.js';
-import { mapThenaUser, thenaSources } from '../mappers/thena.js';
-import { mapImichatUser, imichatSources } from '../mappers/imichat.js';
-import { mapRocketChatUser, rocketchatSources } from '../mappers/rocketchat.js';
-import { mapBlynkUser, blynkSources } from '../mappers/blynk.js';
-import { mapRezolveUser, rezolveSources } from '../mappers/rezolve.js';
+import type { ProviderCapabilities } from '../lifecycle/capability.js';
+import { thenaCapabilities, mapThenaUser, thenaSources } from '../mappers/thena.js';
+import { imichatCapabilities, mapImichatUser, imichatSources } from '../mappers/imichat.js';
+import { rocketchatCapabilities, mapRocketChatUser, rocketchatSources } from '../mappers/rocketchat.js';
+import { blynkCapabilities, mapBlynkUser, blynkSources } from '../mappers/blynk.js';
+import { rezolveCapabilities, mapRezolveUser, rezolveSources } from '../mappers/rezolve.js';
 import type { UserOf } from '../model.js';
 
 /** The provider's own record type, generated from its spec, per provider id. */
@@ -50,4 +51,13 @@ export const fieldSources: Record<keyof RawUsers, FieldSources> = {
   rocketchat: rocketchatSources,
   blynk: blynkSources,
   rezolve: rezolveSources,
+};
+
+/** Per provider: how it supports each lifecycle action (API operation, manual step, or none). */
+export const lifecycleCapabilities: { readonly [P in keyof RawUsers]: ProviderCapabilities } = {
+  thena: thenaCapabilities,
+  imichat: imichatCapabilities,
+  rocketchat: rocketchatCapabilities,
+  blynk: blynkCapabilities,
+  rezolve: rezolveCapabilities,
 };
