@@ -248,11 +248,10 @@ const client = `import {
   type ApiClient,
   type ClientOptions,
   createApiClient,
-  invalidPage,
+  cursorPages,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
-  paginate,
   requireHeaderValue,
 } from '@rosterkit/core';
 import { decode${Name}Error, is${Name}ErrorBody } from './errors.js';
@@ -299,19 +298,16 @@ export function create${Name}Client(options: ${Name}ClientOptions): ${Name}Clien
 
   function iterateUsers(query: ${Name}UserQuery = {}, paging: PaginateOptions = {}) {
     const limit = optionalInteger('${id}', 'pageSize', query.pageSize, 1, 100) ?? 100;
-    const ctx = { provider: '${id}', operation: 'listUsers', error: api.error };
-    return paginate<string | undefined, UserPage, ${Name}User>(
-      ctx,
-      {
-        first: undefined,
-        fetchPage: async (cursor, signal) =>
-          (await api.GET('/users', { params: { query: { limit, ...(cursor ? { cursor } : {}) } }, signal }))
-            .data,
-        items: (page) =>
-          Array.isArray(page?.data) ? page.data : invalidPage(ctx, 'response has no data array of users'),
-        next: (page, _cursor, items) => (items.length > 0 && page.next_cursor ? page.next_cursor : undefined),
+    return api.pages(
+      'GET /users',
+      cursorPages<UserPage, ${Name}User>({
+        fetch: async (cursor, signal) =>
+          (await api.GET('/users', { params: { query: { limit, ...(cursor ? { cursor } : {}) } }, signal })).data,
+        items: (page) => page?.data,
+        nextCursor: (page) => page.next_cursor,
         key: (u) => u.id,
-      },
+        noun: 'users',
+      }),
       paging,
     );
   }

@@ -34,6 +34,7 @@ export {
   MAX_TIMER_MS,
   type OptionSchema,
 } from './options.js';
+export { cursorPages, offsetPages, type PageStyle, pageNumberPages, singlePage } from './pages.js';
 export {
   invalidPage,
   type PageScheme,
