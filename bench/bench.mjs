@@ -143,7 +143,9 @@ if (want(2)) {
       const start = performance.now();
       let count = 0;
       for await (const _ of iterate({ concurrency })) count++;
-      if (count !== n) throw new Error(`${name}: listed ${count} of ${n}`);
+      // Rocket.Chat's workspace also holds the sandbox's two callers and the rocket.cat bot.
+      const expected = name.startsWith('rocketchat') ? n + 3 : n;
+      if (count !== expected) throw new Error(`${name}: listed ${count} of ${expected}`);
       return (count * 1000) / (performance.now() - start);
     };
     for await (const _ of iterate({ maxItems: 1 })); // warm-up: connections, the server's sort caches

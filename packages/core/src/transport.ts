@@ -419,7 +419,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
       }
       const init = { status: response.status, statusText: response.statusText, headers: response.headers };
       let result: Response;
-      if (options.json && response.ok && buffered !== null && buffered.byteLength > 0) {
+      if (
+        options.json &&
+        response.ok &&
+        buffered !== null &&
+        buffered.byteLength > 0 &&
+        !isMediaBody(response.headers.get('content-type'))
+      ) {
         const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
         if ('problem' in parsed) {
           if (retryable && attempt < maxAttempts)
@@ -500,6 +506,11 @@ export function parseRetryAfter(value: string | null): number | undefined {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** Images, audio, video and octet streams are binary answers (an avatar), never JSON to parse. */
+function isMediaBody(contentType: string | null): boolean {
+  return /^\s*(image|audio|video)\/|^\s*application\/octet-stream/i.test(contentType ?? '');
 }
 
 /** A 2xx body as JSON, or what is wrong with it (not JSON, or the provider's error envelope). */

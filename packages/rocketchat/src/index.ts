@@ -1,10 +1,16 @@
 export { ApiError, InputError, isApiError } from '@rosterkit/core';
 export {
   createRocketChatClient,
+  type RocketChatAutocompleteItem,
+  type RocketChatAutocompleteSelector,
   type RocketChatClient,
   type RocketChatClientOptions,
+  type RocketChatPersonalAccessToken,
+  type RocketChatPreferences,
   type RocketChatUser,
   type RocketChatUserQuery,
+  type RocketChatUserStatusQuery,
+  type RocketChatUserTarget,
   rocketchatProvider,
 } from './client.js';
 export { decodeRocketChatError, isRocketChatErrorBody } from './errors.js';

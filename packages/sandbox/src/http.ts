@@ -9,6 +9,8 @@ export interface SandboxRequest {
   /** Parsed JSON body (undefined when empty); `invalidJson` is set when the body did not parse. */
   body: unknown;
   invalidJson: boolean;
+  /** The request body as received (for multipart uploads); empty when there was none. */
+  rawBody?: Uint8Array;
   /** Origin of the sandbox, e.g. `http://127.0.0.1:4010`. */
   origin: string;
 }

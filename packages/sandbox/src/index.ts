@@ -28,6 +28,11 @@ export type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.j
 export { header, intParam, json, matchPath, RateLimiter } from './http.js';
 export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';
 export { type Person, peopleFor, person, seededInactive } from './people.js';
+export type {
+  RocketChatMail,
+  RocketChatSandboxModule,
+  RocketChatSandboxOptions,
+} from './providers/rocketchat.js';
 export { hashSeed, Rng } from './random.js';
 export type { Sandbox, SandboxOptions, SandboxProviderInfo } from './server.js';
 export { serve } from './server.js';

@@ -145,6 +145,7 @@ export async function serve<Id extends string>(
       headers: req.headers,
       body,
       invalidJson,
+      rawBody: raw,
       origin,
     };
     const fault = injectors.get(id)?.next(request);

@@ -324,10 +324,22 @@ describe('offboarding against the sandbox', () => {
     const b = await sandbox();
     const clients = clientsFor(b);
     const email = await findTarget(clients);
-    await clients.rocketchat?.POST('/api/v1/users.create', {
-      body: { email, name: 'Twin', password: 'x-Pass-1234', username: 'twin.account' },
-    });
-    const refused = await buildOffboardingPlan(email, clients).catch((e: unknown) => e);
+    // Rocket.Chat itself refuses a second account with an address in use (error-field-unavailable,
+    // as the sandbox does), so the twin comes from a listing that carries one.
+    const rc = clients.rocketchat as NonNullable<typeof clients.rocketchat>;
+    const twinned = {
+      ...rc,
+      async *iterateUsers() {
+        for await (const u of rc.iterateUsers()) {
+          yield u;
+          if (u.emails?.some((e) => e.address.toLowerCase() === email.toLowerCase()))
+            yield { ...u, _id: 'twin-account-id', username: 'twin.account', name: 'Twin' };
+        }
+      },
+    } as typeof rc;
+    const refused = await buildOffboardingPlan(email, { ...clients, rocketchat: twinned }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(PlanError);
     expect((refused as PlanError).code).toBe('ambiguous');
     expect((refused as PlanError).accounts?.rocketchat).toHaveLength(2);

@@ -70,8 +70,8 @@ export interface paths {
          *     `view-full-other-user-info` also get `emails, phone, statusConnection, createdAt,
          *     lastLogin, requirePasswordChange, requirePasswordChangeReason, roles, importIds` and all
          *     custom fields (others only public custom fields). `canViewAllInfo` is always added.
-         *     `services` is only returned for oneself (with `services.password: true` and the resume,
-         *     email and password-history data removed).
+         *     `services` is only returned for oneself (with `services.password: true`; `services.resume` is
+         *     present — Rocket.Chat's own tests check it — without the login tokens).
          *
          *     `includeUserRooms=true` adds `user.rooms` (for oneself, or with `view-other-user-channels`),
          *     sorted by `t` then `name`.
@@ -295,6 +295,741 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users.register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register (self sign-up)
+         * @description Creates an account; no login is needed and credentials sent along are not used (Rocket.Chat's
+         *     own end-to-end suite registers while sending an admin's headers). The server code also has a
+         *     `Logged in users can not register again.` refusal for a logged-in caller.
+         *
+         *     **Unverified:** when that refusal can trigger on a route without `authRequired`. The server checks, in order:
+         *     invalid characters in `name` (`Name contains invalid characters`), the username format
+         *     (`The username provided is not valid`), username taken (`Username is already in use`),
+         *     email taken (`Email already exists`), then custom fields. Server-side rate limit:
+         *     `Rate_Limiter_Limit_RegisterUser` calls (default 1) per `API_Enable_Rate_Limiter_Limit_Time_Default`
+         *     (default 60 s) per client.
+         */
+        post: operations["users.register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.updateOwnBasicInfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update your own profile
+         * @description Changes the caller's own name, username, email, nickname, bio, status text or password.
+         *     Changing the email or the password needs `currentPassword` (the SHA-256 hex digest of the
+         *     current password); a reserved or taken username gives
+         *     `Could not save user identity [error-could-not-save-identity]`. Each field can be
+         *     forbidden by a setting (`Accounts_AllowRealNameChange`, `…UsernameChange`, `…EmailChange`,
+         *     `…PasswordChange`, `…UserStatusMessageChange`), which answers 400. A new email is stored
+         *     unverified. Route rate limit: 1 call per 60 s.
+         */
+        post: operations["users.updateOwnBasicInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.setAvatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set an avatar
+         * @description Sets the avatar of the caller, or of the user named by `userId`/`username` (needs
+         *     `edit-other-user-avatar`). Either a JSON body with `avatarUrl` (the server downloads it;
+         *     private, loopback and link-local addresses are refused), or a `multipart/form-data` upload
+         *     with the image in the `image` part (size limit `FileUpload_MaxFileSize`, default 100 MiB)
+         *     and optional `userId`/`username` parts.
+         *
+         *     Errors: `Change avatar is not allowed [error-not-allowed]` when
+         *     `Accounts_AllowUserAvatarChange` is off and the caller lacks `edit-other-user-avatar`;
+         *     `Not allowed [error-not-allowed]` for another user's avatar (multipart) without it; 403
+         *     for another user's avatar by JSON without it; `The 'image' param is required` when the
+         *     upload has no image.
+         */
+        post: operations["users.setAvatar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.getAvatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user's avatar
+         * @description Answers **307** with `Location: <workspace>/avatar/<username>` (and that URL as a JSON
+         *     string body) for the user named by `userId`, `username` or `user`. A client that follows
+         *     the redirect receives the image from `/avatar/<username>` with an `image/*` content type
+         *     (an SVG with the initials when no avatar was uploaded); that answer is modelled as the 200
+         *     below. Newest servers require authentication (older ones did not).
+         */
+        get: operations["users.getAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.resetAvatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset an avatar
+         * @description Resets the avatar of the user named by `userId`, `username` or `user` (one is required,
+         *     `error-user-param-not-provided` otherwise). Oneself needs `Accounts_AllowUserAvatarChange`;
+         *     someone else needs `edit-other-user-avatar` or `manage-moderation-actions`, otherwise
+         *     `Reset avatar is not allowed [error-not-allowed]`.
+         */
+        post: operations["users.resetAvatar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.getAvatarSuggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Avatar suggestions
+         * @description Avatars the caller could use, keyed by service (OAuth providers, Gravatar, the upload history). Often empty.
+         */
+        get: operations["users.getAvatarSuggestion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.deactivateIdle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate idle users
+         * @description Deactivates every active user holding `role` (default `user`) whose last login is more
+         *     than `daysIdle` days ago (or who never logged in and was created before then), and
+         *     answers how many were changed; their reason becomes `idle_too_long`.
+         *     Needs `edit-other-user-active-status` (403 otherwise).
+         */
+        post: operations["users.deactivateIdle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.deleteOwnAccount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete your own account
+         * @description Deletes the caller's account. `password` is the SHA-256 hex digest of the password (any
+         *     letter case). Needs the setting `Accounts_AllowDeleteOwnAccount` (default **off**:
+         *     `Not allowed [error-not-allowed]`). A wrong password is `error-invalid-password`; being
+         *     the last owner of a room is `[user-last-owner]` unless `confirmRelinquish` is true.
+         */
+        post: operations["users.deleteOwnAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.createToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a login token for a user
+         * @description Creates a login token for `userId`. `secret` must equal the server's
+         *     `CREATE_TOKENS_FOR_USERS_SECRET` environment variable, otherwise
+         *     `Not authorized [error-not-authorized]`. The 400 body carries no `details`.
+         */
+        post: operations["users.createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.getPreferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your preferences
+         * @description The caller's saved preferences plus `language`. A user who never saved preferences has
+         *     none: 400 `FAILED TO RETRIEVE USER PREFERENCES BECAUSE THEY HAVEN'T BEEN SET UP BY THE USER YET`.
+         */
+        get: operations["users.getPreferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.setPreferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Save preferences
+         * @description Saves preferences of the caller, or of `userId` (needs `edit-other-user-info`:
+         *     `Editing user is not allowed [error-action-not-allowed]`). An unknown `userId` is
+         *     `The optional "userId" param provided does not match any users [error-invalid-user]`.
+         *     Unknown preference names are refused (`invalid-params`). The answer carries the stored
+         *     preferences and `language`.
+         */
+        post: operations["users.setPreferences"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.forgotPassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a password-reset email
+         * @description Sends a password-reset email to `email` (lower-cased). Answers success whether or not an
+         *     account has that address. `Password reset is not enabled` (400) when the setting
+         *     `Accounts_PasswordReset` is off.
+         */
+        post: operations["users.forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.getUsernameSuggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggest a username
+         * @description A free username derived from the caller's name or email. `No username suggestion found` (400) when none can be made.
+         */
+        get: operations["users.getUsernameSuggestion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.checkUsernameAvailability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Is a username free?
+         * @description `result: true` when `username` is free or is already the caller's own. An invalid username
+         *     is a 400; a missing one is `invalid-params`.
+         */
+        get: operations["users.checkUsernameAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.generatePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a personal access token
+         * @description Creates a personal access token named `tokenName` for the caller and returns it **once**.
+         *     Needs `create-personal-access-tokens` (400 `not-authorized`, not a 403). A name already in
+         *     use is `A token with this name already exists [error-token-already-exists]`. The route
+         *     requires two-factor confirmation when the caller has 2FA.
+         */
+        post: operations["users.generatePersonalAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.regeneratePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regenerate a personal access token
+         * @description Replaces the token named `tokenName` with a new value (the old one stops working). Needs `create-personal-access-tokens`; an unknown name is a 400.
+         */
+        post: operations["users.regeneratePersonalAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.getPersonalAccessTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List your personal access tokens
+         * @description The caller's personal access tokens (never the token values; `lastTokenPart` is the last 6 characters). Needs `create-personal-access-tokens`, checked by the route (403).
+         */
+        get: operations["users.getPersonalAccessTokens"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.removePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a personal access token
+         * @description Revokes the caller's token named `tokenName`. Needs `create-personal-access-tokens`; an unknown name is a 400.
+         */
+        post: operations["users.removePersonalAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.requestDataDownload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Request your data export
+         * @description Queues an export of the caller's data (`fullExport=true`: messages and files too) or
+         *     returns the pending one. The export is emailed when ready.
+         */
+        get: operations["users.requestDataDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.logoutOtherClients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out your other sessions
+         * @description Removes every login token of the caller except the one in `X-Auth-Token` (personal access tokens stay). Answers that token and when it expires (`""` for a personal access token).
+         */
+        post: operations["users.logoutOtherClients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.autocomplete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Autocomplete users
+         * @description Up to **10** active users whose username or name contains `selector.term`
+         *     (case-insensitive), sorted by username, without the `selector.exceptions` usernames and
+         *     matching `selector.conditions` (only `$and`, `$ne` and `$exists`, on public fields; others
+         *     are `error-invalid-query`). Callers without `view-outside-room` only get users they share
+         *     a room with. This endpoint does not page: there is no offset and no total.
+         */
+        get: operations["users.autocomplete"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.removeOtherTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove your other tokens
+         * @description Removes every login token of the caller except the one in use.
+         */
+        post: operations["users.removeOtherTokens"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.resetE2EKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset an end-to-end encryption key
+         * @description Resets the caller's E2E key, or (with `userId`, `username` or `user`) another user's,
+         *     which needs `edit-other-user-e2ee` (`Not allowed [error-not-allowed]`). Requires 2FA
+         *     confirmation when the caller has 2FA.
+         */
+        post: operations["users.resetE2EKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.resetTOTP": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset TOTP two-factor
+         * @description Removes the caller's TOTP setup, or another user's (needs `edit-other-user-totp`:
+         *     `Not allowed [error-not-allowed]`; and `Accounts_TwoFactorAuthentication_Enabled`:
+         *     `Two factor authentication is not enabled [error-two-factor-not-enabled]`).
+         */
+        post: operations["users.resetTOTP"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.listTeams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Teams of a user
+         * @description The teams `userId` belongs to (callers without `view-all-teams` only see teams they belong to as well), each with `isOwner`. Not paged.
+         */
+        get: operations["users.listTeams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log a user out everywhere
+         * @description Removes every login token of the caller, or of `userId` (needs `logout-other-user`, 403 otherwise).
+         */
+        post: operations["users.logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.sendWelcomeEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the welcome email
+         * @description Sends the welcome email to the user with `email`. Needs `send-mail` (403).
+         *     `SMTP is not configured [error-email-send-failed]` without an SMTP host;
+         *     `Invalid user [error-invalid-user]` for an unknown address.
+         */
+        post: operations["users.sendWelcomeEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.sendConfirmationEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an email-confirmation link
+         * @description Sends the email-verification link to `email`. Newest servers answer success at once
+         *     (the email goes out in the background, or not at all for an unknown address) and need no
+         *     login. Route rate limit: 1 call per 60 s.
+         */
+        post: operations["users.sendConfirmationEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.verifyEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify an email address
+         * @description Marks the address that received the verification `token` as verified. An unknown or used token is a **404**.
+         */
+        post: operations["users.verifyEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.listByStatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users by status
+         * @description Users filtered by account state, paged like `users.list` (`count`/`offset`, default 50,
+         *     clamped at 100, `count=0` for all; `total` counts every match). `status=active|deactivated`
+         *     filters on `active`; `hasLoggedIn` on whether `lastLogin` exists (`false` = pending
+         *     users); `type` exactly; `roles[]` any of the roles (`all` disables the filter);
+         *     `searchTerm` a case-insensitive substring of username, name or (with
+         *     `view-full-other-user-info`) email; `inactiveReason[]` any of the reasons (users without a
+         *     reason match `deactivated` and `idle_too_long`). Needs `view-d-room` (403).
+         */
+        get: operations["users.listByStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.2fa.enableEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enable two-factor by email
+         * @description Turns on email 2FA for the caller and logs out their other sessions. Every email
+         *     address must be verified first (`You need to verify your emails before setting up 2FA
+         *     [error-invalid-user]`). Documented in the official `authentication.yaml`.
+         */
+        post: operations["users.2fa.enableEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.2fa.disableEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable two-factor by email
+         * @description Turns off email 2FA for the caller. Requires two-factor confirmation (a code sent by email, or the password) when 2FA is active. Documented in the official `authentication.yaml`.
+         */
+        post: operations["users.2fa.disableEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users.2fa.sendEmailCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a two-factor code
+         * @description Emails a 2FA code to the caller (when logged in) or to the user named by
+         *     `emailOrUsername` (an `@` means an email). Answers success even when no such user
+         *     exists, so it reveals nothing. Login is optional. Documented in the official
+         *     `authentication.yaml`.
+         */
+        post: operations["users.2fa.sendEmailCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -348,7 +1083,7 @@ export interface components {
             /** Format: date-time */
             statusExpiresAt?: string;
             statusLivechat?: string;
-            /** @description Offset from UTC in hours (not an IANA zone). */
+            /** @description Offset from UTC in hours (not an IANA zone); fractional for zones such as UTC+5:30. */
             utcOffset?: number;
             language?: string;
             bio?: string;
@@ -625,8 +1360,332 @@ export interface components {
             status: "error";
             message: string;
         };
+        /** @description Names a user by `userId`, `username` or `user` (a username); which one is required depends on the operation. */
+        UserSelector: {
+            userId?: string;
+            username?: string;
+            /** @description Username. */
+            user?: string;
+        };
+        /** @description Body of `users.register` (rest-typings `UserRegisterParamsPOST`; unknown properties are refused). */
+        UserRegisterRequest: {
+            username: string;
+            email: string;
+            /** @description The password in clear text (sent over TLS). */
+            pass: string;
+            name?: string;
+            /** @description Secret registration URL token, when registration is by secret URL only. */
+            secret?: string;
+            /** @description Why the person wants an account (when manual approval is on). */
+            reason?: string;
+            customFields?: {
+                [key: string]: unknown;
+            };
+        };
+        UpdateOwnBasicInfoRequest: {
+            data: {
+                email?: string;
+                name?: string;
+                username?: string;
+                nickname?: string;
+                bio?: string;
+                statusText?: string;
+                statusType?: string;
+                /** @description SHA-256 hex digest of the current password. */
+                currentPassword?: string;
+                newPassword?: string;
+            };
+            customFields?: {
+                [key: string]: unknown;
+            };
+        };
+        SetAvatarUrlRequest: {
+            /** Format: uri */
+            avatarUrl: string;
+            userId?: string;
+            username?: string;
+        };
+        SetAvatarUploadRequest: {
+            /** @description The image file (PNG, JPEG, GIF, WebP or SVG). */
+            image: string;
+            userId?: string;
+            username?: string;
+        };
+        AvatarSuggestion: {
+            /** @description The image as a data URI. */
+            blob: string;
+            contentType: string;
+            service: string;
+            /** Format: uri */
+            url: string;
+        };
+        AvatarSuggestionResponse: {
+            suggestions: {
+                [key: string]: components["schemas"]["AvatarSuggestion"];
+            };
+            /** @constant */
+            success: true;
+        };
+        DeactivateIdleRequest: {
+            /** @description Days since the last login. */
+            daysIdle: number;
+            /** @description Only users with this role (default `user`). */
+            role?: string;
+        };
+        CountResponse: {
+            count: number;
+            /** @constant */
+            success: true;
+        };
+        DeleteOwnAccountRequest: {
+            /** @description SHA-256 hex digest of the password. */
+            password: string;
+            confirmRelinquish?: boolean | null;
+        };
+        CreateTokenRequest: {
+            userId: string;
+            secret: string;
+        };
+        CreateTokenResponse: {
+            data: {
+                userId: string;
+                authToken: string;
+            };
+            /** @constant */
+            success: true;
+        };
+        /**
+         * @description User preferences (rest-typings `UsersSetPreferencesParamsPOST.data`). Unknown names are
+         *     refused by `users.setPreferences`.
+         *
+         *     **Unverified:** `idleTimeLimit` is sent by Rocket.Chat's own end-to-end tests while the
+         *     typings read at the time list `idleTimeLimitH/M/S`; both are accepted here.
+         */
+        Preferences: {
+            newRoomNotification?: string | null;
+            newMessageNotification?: string | null;
+            clockMode?: number | null;
+            useEmojis?: boolean | null;
+            convertAsciiEmoji?: boolean | null;
+            /** @enum {string|null} */
+            alsoSendThreadToChannel?: "default" | "always" | "never" | null;
+            saveMobileBandwidth?: boolean | null;
+            collapseMediaByDefault?: boolean | null;
+            autoImageLoad?: boolean | null;
+            emailNotificationMode?: string | null;
+            unreadAlert?: boolean | null;
+            notificationsSoundVolume?: number | null;
+            desktopNotifications?: string | null;
+            pushNotifications?: string | null;
+            enableAutoAway?: boolean | null;
+            highlights?: string[] | null;
+            showThreadsInMainChannel?: boolean | null;
+            desktopNotificationRequireInteraction?: boolean | null;
+            hideUsernames?: boolean | null;
+            hideRoles?: boolean | null;
+            displayAvatars?: boolean | null;
+            hideFlexTab?: boolean | null;
+            sendOnEnter?: string | null;
+            language?: string | null;
+            sidebarShowFavorites?: boolean | null;
+            sidebarShowUnread?: boolean | null;
+            sidebarSortby?: string | null;
+            sidebarViewMode?: string | null;
+            sidebarDisplayAvatar?: boolean | null;
+            sidebarGroupByType?: boolean | null;
+            muteFocusedConversations?: boolean | null;
+            dontAskAgainList?: {
+                action?: string;
+                label?: string;
+            }[] | null;
+            featuresPreview?: {
+                name?: string;
+                value?: boolean;
+            }[] | null;
+            themeAppearence?: string | null;
+            fontSize?: string | null;
+            receiveLoginDetectionEmail?: boolean | null;
+            notifyCalendarEvents?: boolean | null;
+            idleTimeLimit?: number | null;
+            idleTimeLimitH?: number | null;
+            idleTimeLimitM?: number | null;
+            idleTimeLimitS?: number | null;
+            omnichannelTranscriptEmail?: boolean | null;
+            omnichannelTranscriptPDF?: boolean | null;
+            omnichannelHideConversationAfterClosing?: boolean | null;
+            enableMobileRinging?: boolean | null;
+            mentionsWithSymbol?: boolean | null;
+        };
+        PreferencesResponse: {
+            /** @description The stored preferences plus `language`. */
+            preferences: {
+                [key: string]: unknown;
+            };
+            /** @constant */
+            success: true;
+        };
+        SetPreferencesRequest: {
+            /** @description Another user (needs `edit-other-user-info`); default the caller. */
+            userId?: string;
+            data: components["schemas"]["Preferences"];
+        };
+        SetPreferencesResponse: {
+            user: {
+                _id: string;
+                settings: {
+                    preferences: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @constant */
+            success: true;
+        };
+        EmailRequest: {
+            email: string;
+        };
+        EmailOrUsernameRequest: {
+            emailOrUsername: string;
+        };
+        VerifyEmailRequest: {
+            token: string;
+        };
+        StringResultResponse: {
+            result: string;
+            /** @constant */
+            success: true;
+        };
+        BooleanResultResponse: {
+            result: boolean;
+            /** @constant */
+            success: true;
+        };
+        GenerateTokenRequest: {
+            tokenName: string;
+            /** @description Calls made with this token skip two-factor confirmation. */
+            bypassTwoFactor?: boolean | null;
+        };
+        TokenNameRequest: {
+            tokenName: string;
+        };
+        TokenResponse: {
+            token: string;
+            /** @constant */
+            success: true;
+        };
+        PersonalAccessToken: {
+            name: string;
+            /** Format: date-time */
+            createdAt: string;
+            lastTokenPart: string;
+            bypassTwoFactor: boolean;
+        };
+        PersonalAccessTokensResponse: {
+            tokens: components["schemas"]["PersonalAccessToken"][];
+            /** @constant */
+            success: true;
+        };
+        /** @description A data-export job (core-typings `IExportOperation`). */
+        ExportOperation: {
+            _id: string;
+            userId: string;
+            /** @description `preparing`, `exporting`, `compiling`, `uploading`, `completed`, `pending`, … */
+            status: string;
+            fullExport: boolean;
+            roomList?: unknown[];
+            exportPath?: string;
+            assetsPath?: string;
+            fileList?: unknown[];
+            generatedFile?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            _updatedAt?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        DataDownloadResponse: {
+            /** @description True when this call queued a new export; false when one was already pending. */
+            requested: boolean;
+            exportOperation: components["schemas"]["ExportOperation"];
+            /** @description Download URL once the export is ready. */
+            url?: string | null;
+            pendingOperationsBeforeMyRequest: number;
+            /** @constant */
+            success: true;
+        };
+        LogoutOtherClientsResponse: {
+            /** @description The token that was kept (the caller's own `X-Auth-Token`). */
+            token: string;
+            /** @description ISO 8601 expiry of that token, or `""` (personal access tokens do not expire). */
+            tokenExpires: string;
+            /** @constant */
+            success: true;
+        };
+        AutocompleteItem: {
+            _id: string;
+            username?: string;
+            name?: string;
+            nickname?: string;
+            status?: components["schemas"]["UserStatus"];
+            avatarETag?: string;
+            freeSwitchExtension?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        AutocompleteResponse: {
+            items: components["schemas"]["AutocompleteItem"][];
+            /** @constant */
+            success: true;
+        };
+        /** @description A team of the user (core-typings `ITeam` plus `isOwner`). */
+        Team: {
+            _id: string;
+            name?: string;
+            /** @description 0 public, 1 private. */
+            type?: number;
+            roomId?: string;
+            isOwner?: boolean;
+        } & {
+            [key: string]: unknown;
+        };
+        TeamsResponse: {
+            teams: components["schemas"]["Team"][];
+            /** @constant */
+            success: true;
+        };
+        LogoutRequest: {
+            /** @description Another user (needs `logout-other-user`); default the caller. */
+            userId?: string;
+        };
+        MessageResponse: {
+            message: string;
+            /** @constant */
+            success: true;
+        };
     };
     responses: {
+        /** @description Done. */
+        Success: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["SuccessResponse"];
+            };
+        };
+        /**
+         * @description Invalid parameters (`invalid-params`, with the validator's message), a refused action
+         *     (`error-not-allowed`, `error-action-not-allowed`, …) or a plain failure message.
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /**
          * @description Not logged in: the `X-User-Id`/`X-Auth-Token` pair is missing or wrong. The body has two
          *     documented variants, modelled as `ErrorUnauthorized` (a `oneOf`):
@@ -689,6 +1748,16 @@ export interface components {
          * @example ada.lovelace
          */
         UserQuery: string;
+        /**
+         * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+         * @example 148750
+         */
+        TwoFactorCode: string;
+        /**
+         * @description How `x-2fa-code` was obtained.
+         * @example email
+         */
+        TwoFactorMethod: "totp" | "email" | "password";
     };
     requestBodies: never;
     headers: {
@@ -1217,6 +2286,934 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserRegisterRequest"];
+            };
+        };
+        responses: {
+            /** @description The new user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.updateOwnBasicInfo": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOwnBasicInfoRequest"];
+            };
+        };
+        responses: {
+            /** @description The caller, updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.setAvatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAvatarUrlRequest"];
+                "multipart/form-data": components["schemas"]["SetAvatarUploadRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.getAvatar": {
+        parameters: {
+            query?: {
+                /**
+                 * @description The user's id. Omit `userId`, `username` and `user` for oneself.
+                 * @example aobEdbYhXfu5hkeqG
+                 */
+                userId?: components["parameters"]["UserIdQuery"];
+                /**
+                 * @description The user's username (case-insensitive). Used when `userId` is absent.
+                 * @example ada.lovelace
+                 */
+                username?: components["parameters"]["UsernameQuery"];
+                /**
+                 * @description Older alias of `username` (looked up as a username, case-insensitive). Used when `userId` and `username` are absent.
+                 * @example ada.lovelace
+                 */
+                user?: components["parameters"]["UserQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, after following the redirect to `/avatar/<username>`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                };
+            };
+            /** @description Redirect to the avatar image. */
+            307: {
+                headers: {
+                    /** @description Absolute URL of the image, `<workspace>/avatar/<username>`. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.resetAvatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserSelector"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.getAvatarSuggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggestions by service. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvatarSuggestionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.deactivateIdle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeactivateIdleRequest"];
+            };
+        };
+        responses: {
+            /** @description How many users were deactivated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.deleteOwnAccount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteOwnAccountRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.createToken": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The new login token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTokenResponse"];
+                };
+            };
+            /** @description Invalid body or secret. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.getPreferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preferences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.setPreferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPreferencesRequest"];
+            };
+        };
+        responses: {
+            /** @description The stored preferences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetPreferencesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.forgotPassword": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.getUsernameSuggestion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A suggestion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StringResultResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.checkUsernameAvailability": {
+        parameters: {
+            query: {
+                /**
+                 * @description The username to check.
+                 * @example grace.hopper
+                 */
+                username: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Availability. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BooleanResultResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.generatePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token (shown once). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.regeneratePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenNameRequest"];
+            };
+        };
+        responses: {
+            /** @description The new token (shown once). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.getPersonalAccessTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonalAccessTokensResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.removePersonalAccessToken": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TokenNameRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.requestDataDownload": {
+        parameters: {
+            query?: {
+                /**
+                 * @description `true` exports messages and files as well; anything else (or nothing) only the profile data.
+                 * @example false
+                 */
+                fullExport?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export operation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataDownloadResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.logoutOtherClients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token kept. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogoutOtherClientsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.autocomplete": {
+        parameters: {
+            query: {
+                /**
+                 * @description JSON string `{"term": string, "exceptions": [username…], "conditions": {…}}`, every key optional.
+                 * @example {"term":"ada"}
+                 */
+                selector: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Matching users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AutocompleteResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.removeOtherTokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Success"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.resetE2EKey": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserSelector"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.resetTOTP": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserSelector"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.listTeams": {
+        parameters: {
+            query: {
+                /**
+                 * @description The user.
+                 * @example BsNr28znDkG8aeo7W
+                 */
+                userId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The teams. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.sendWelcomeEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.sendConfirmationEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.verifyEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyEmailRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            /** @description No user has this token. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.listByStatus": {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size (default 50, clamped to 100; 0 = all).
+                 * @example 50
+                 */
+                count?: number;
+                /**
+                 * @description Users to skip.
+                 * @example 0
+                 */
+                offset?: number;
+                /**
+                 * @description JSON sort, e.g. `{"username":1}` (default). `status` sorts by `active`.
+                 * @example {"username":1}
+                 */
+                sort?: string;
+                /**
+                 * @description Account state.
+                 * @example active
+                 */
+                status?: "active" | "deactivated";
+                /**
+                 * @description `true`: users who logged in at least once; `false`: users who never did.
+                 * @example true
+                 */
+                hasLoggedIn?: boolean;
+                /**
+                 * @description User type, e.g. `user`, `bot`, `app`.
+                 * @example user
+                 */
+                type?: string;
+                /**
+                 * @description Role ids; users with any of them.
+                 * @example [
+                 *       "admin"
+                 *     ]
+                 */
+                "roles[]"?: string[];
+                /**
+                 * @description Substring of username, name or email (case-insensitive).
+                 * @example ada
+                 */
+                searchTerm?: string;
+                /**
+                 * @description Deactivation reasons.
+                 * @example [
+                 *       "deactivated"
+                 *     ]
+                 */
+                "inactiveReason[]"?: ("deactivated" | "pending_approval" | "idle_too_long")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.2fa.enableEmail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.2fa.disableEmail": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Two-factor code (TOTP code, emailed code, or the SHA-256 of the password), needed only when the caller has 2FA.
+                 * @example 148750
+                 */
+                "x-2fa-code"?: components["parameters"]["TwoFactorCode"];
+                /**
+                 * @description How `x-2fa-code` was obtained.
+                 * @example email
+                 */
+                "x-2fa-method"?: components["parameters"]["TwoFactorMethod"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    "users.2fa.sendEmailCode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailOrUsernameRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
         };
     };
