@@ -413,7 +413,9 @@ describe('${id} errors', () => {
 });
 `;
 
-const sandboxModule = `import { header, json, matchPath, RateLimiter, type SandboxResponse } from '../http.js';
+const sandboxModule = `import { frameModule } from '../frame.js';
+import { operations } from '../generated/routes.js';
+import { header, json, type SandboxResponse } from '../http.js';
 import type { ModuleOptions, SandboxModule } from '../module.js';
 import { peopleFor, seededInactive } from '../people.js';
 import { hashSeed, Rng } from '../random.js';
@@ -422,13 +424,10 @@ import { hashSeed, Rng } from '../random.js';
  * ${label}: bearer token, \`GET /users\` paged by an opaque cursor (\`next_cursor\` null on the last
  * page), \`GET /users/{id}\`, errors as \`{error: {code, message}}\`, 429 with \`Retry-After\`.
  */
-type Doc = { id: string; name: string; email: string; status: string; created_at: string };
-
 export function ${id}(options: ModuleOptions): SandboxModule {
   const rng = new Rng(hashSeed(options.seed, '${id}'));
   const token = \`${id}_\${rng.hex(32)}\`;
-  const limiter = options.rateLimit ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs) : undefined;
-  const users: Doc[] = peopleFor(options.seed, options.providerIndex, options.users).map((p) => ({
+  const users = peopleFor(options.seed, options.providerIndex, options.users).map((p) => ({
     id: \`u_\${p.index}\`,
     name: \`\${p.firstName} \${p.lastName}\`,
     email: p.email,
@@ -438,27 +437,24 @@ export function ${id}(options: ModuleOptions): SandboxModule {
   const byId = new Map(users.map((u) => [u.id, u]));
   const fail = (status: number, code: string, message: string, headers?: Record<string, string>) =>
     json(status, { error: { code, message } }, headers);
-  const tooMany = (resetAt: number): SandboxResponse =>
-    fail(429, 'rate_limited', 'Too many requests', {
-      'retry-after': String(Math.max(0, Math.ceil((resetAt - Date.now()) / 1000))),
-    });
 
-  return {
+  return frameModule(options, {
     id: '${id}',
-    basePath: '',
+    operations: operations.${id},
     credentials: { token },
+    count: () => users.length,
+    authenticate: (req) =>
+      header(req, 'authorization') === \`Bearer \${token}\` ? token : fail(401, 'unauthorized', 'Invalid token'),
     faultResponses: {
-      rateLimited: tooMany,
+      rateLimited: (resetAt): SandboxResponse =>
+        fail(429, 'rate_limited', 'Too many requests', {
+          'retry-after': String(Math.max(0, Math.ceil((resetAt - Date.now()) / 1000))),
+        }),
       serverError: (status) => fail(status, 'server_error', 'Internal server error'),
     },
-    count: () => users.length,
-    handle(req) {
-      if (header(req, 'authorization') !== \`Bearer \${token}\`) return fail(401, 'unauthorized', 'Invalid token');
-      if (limiter) {
-        const state = limiter.hit(token);
-        if (!state.allowed) return tooMany(state.resetAt);
-      }
-      if (req.method === 'GET' && req.path === '/users') {
+    notFound: (req) => fail(404, 'not_found', \`no route \${req.method} \${req.path}\`),
+    routes: {
+      listUsers(req) {
         const limit = Number(req.query.get('limit') ?? 100);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100)
           return fail(400, 'invalid_parameter', 'limit must be between 1 and 100');
@@ -468,15 +464,13 @@ export function ${id}(options: ModuleOptions): SandboxModule {
         const data = users.slice(offset, offset + limit);
         const end = offset + data.length;
         return json(200, { data, next_cursor: end < users.length ? \`c\${end}\` : null });
-      }
-      const params = req.method === 'GET' ? matchPath('/users/{id}', req.path) : undefined;
-      if (params) {
-        const user = byId.get(params['id'] ?? '');
+      },
+      getUser(_req, { id }) {
+        const user = byId.get(id ?? '');
         return user ? json(200, user) : fail(404, 'not_found', 'User not found');
-      }
-      return fail(404, 'not_found', \`no route \${req.method} \${req.path}\`);
+      },
     },
-  };
+  });
 }
 `;
 

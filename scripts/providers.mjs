@@ -27,6 +27,7 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Where the generated registry modules go (all committed, drift-checked by `generate --check`). */
 export const GENERATED = {
   sandbox: 'packages/sandbox/src/generated/providers.ts',
+  sandboxOperations: 'packages/sandbox/src/generated/routes.ts',
   users: 'packages/users/src/generated/providers.ts',
   cliSettings: 'packages/cli/src/generated/settings.ts',
   cliClients: 'packages/cli/src/generated/clients.ts',
