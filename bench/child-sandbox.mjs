@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 
 /** Resolves to the providers' base URLs and credentials, and a `close()` that stops the child. */
-export async function childSandbox(users, latencyMs = 0, only = []) {
+export async function childSandbox(users, latencyMs = 0, only = [], wire = 'content-length') {
   const child = spawn(
     process.execPath,
     [
@@ -11,6 +11,7 @@ export async function childSandbox(users, latencyMs = 0, only = []) {
       String(users),
       String(latencyMs),
       only.join(','),
+      wire,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

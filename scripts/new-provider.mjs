@@ -558,7 +558,7 @@ const files = {
         index,
         factory: `create${Name}Client`,
         settings: { baseUrl: {}, token: { secret: true } },
-        sizeBudget: 12500,
+        sizeBudget: 13500,
         providerApiVersion: '1',
         spec: `specs/${id}/openapi.yaml`,
       },

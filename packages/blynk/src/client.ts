@@ -164,9 +164,11 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
         next: (page, n, items) =>
           items.length === 0 || (n + 1) * size >= page.totalElements ? undefined : n + 1,
         total: (page) => page.totalElements,
-        plan: (page) =>
-          Array.from({ length: Math.max(0, Math.ceil(page.totalElements / size) - 1) }, (_, i) => i + 1),
-        key: (u) => String(u.id),
+        *plan(page) {
+          for (let n = 1; n * size < page.totalElements; n++) yield n;
+        },
+        key: (u) => u.id,
+        pageSize: size,
       },
       paging,
     );

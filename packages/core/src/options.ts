@@ -97,6 +97,7 @@ export function headersCheck(managed: readonly string[]): Check {
 /** The retry policy's schema. */
 export const retrySchema: OptionSchema = {
   maxAttempts: checkInteger(1, 100),
+  maxRateLimitRetries: checkInteger(0, 100),
   baseDelayMs: checkMs(0),
   maxDelayMs: checkMs(0),
   maxRetryAfterMs: checkMs(0),

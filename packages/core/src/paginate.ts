@@ -5,9 +5,20 @@ import { linkSignals } from './signal.js';
 /**
  * The pagination primitive every provider's `iterateUsers` is built on. A provider describes its
  * scheme (how to fetch a page, where the items are, what comes next, what total it announced);
- * this turns it into an async iterator that streams item by item with constant memory per page,
- * stops early on `break`, never yields an item twice, and throws an `incomplete` ApiError instead
- * of ending quietly when fewer items arrived than the server announced.
+ * this turns it into an async iterator that streams item by item, stops early on `break`, and
+ * holds whatever the server does:
+ *
+ * - never yields an id twice: every id yielded is remembered (one compact entry per distinct id,
+ *   for the whole listing), so a page that repeats, rotates or shifts cannot bring one back;
+ * - never loops: a page that brings no new id while the listing says there is more is an
+ *   `invalid-response` (the server is not advancing), and a listing stops at the total the server
+ *   announced;
+ * - never ends short quietly: fewer items than announced is an `incomplete` ApiError;
+ * - refuses what is not a listing: a `null` item, a page larger than the page size asked for, a
+ *   total that is not a plausible count, an id that was rounded (an integer beyond 2^53) or two
+ *   records whose ids only differed in bytes that did not decode (invalid UTF-8) — each an
+ *   `invalid-response` ApiError that says what the server did and how many items were read;
+ * - honours the caller's signal between items, not only between requests (an `aborted` ApiError).
  */
 export interface PageScheme<Cursor, Page, Item> {
   /** Cursor of the first page. */
@@ -21,14 +32,17 @@ export interface PageScheme<Cursor, Page, Item> {
   total?(page: Page): number | undefined;
   /**
    * For schemes where every later cursor is known after the first page (offset + total,
-   * page + totalElements): the remaining cursors. Enables `concurrency` > 1.
+   * page + totalElements): the remaining cursors, produced lazily (a generator), so an announced
+   * total of 10^15 costs nothing until pages are really fetched. Enables `concurrency` > 1.
    */
-  plan?(firstPage: Page, firstCursor: Cursor, firstItems: readonly Item[]): Cursor[] | undefined;
+  plan?(firstPage: Page, firstCursor: Cursor, firstItems: readonly Item[]): Iterable<Cursor> | undefined;
   /**
-   * Identity of an item, to drop duplicates: items that shift across a page boundary while the
-   * listing runs. Only the ids of the last few pages are kept, so memory stays constant.
+   * Identity of an item (the provider's id). Every id yielded is remembered for the listing, to
+   * drop items that shift across a page boundary and to refuse a server that repeats pages.
    */
-  key?(item: Item): string | undefined;
+  key?(item: Item): string | number | undefined;
+  /** Most items one page may hold (the page size asked for); a larger page is an `invalid-response`. */
+  pageSize?: number;
 }
 
 export interface PaginateOptions {
@@ -47,6 +61,12 @@ export interface PaginateContext {
   error(init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>): ApiError;
 }
 
+/** A page of a listing, with the cursor that fetched it. */
+interface Fetched<Cursor, Page> {
+  cursor: Cursor;
+  page: Page;
+}
+
 export async function* paginate<Cursor, Page, Item>(
   ctx: PaginateContext,
   scheme: PageScheme<Cursor, Page, Item>,
@@ -57,25 +77,32 @@ export async function* paginate<Cursor, Page, Item>(
   const link = linkSignals([options.signal, controller.signal]);
   const signal = link.signal;
   // Each page gets its own signal, detached when the page is in, so no listener piles up on `signal`.
-  const fetchPage = async (cursor: Cursor): Promise<Page> => {
+  const fetchPage = async (cursor: Cursor): Promise<Fetched<Cursor, Page>> => {
     const page = linkSignals([signal]);
     try {
-      return await scheme.fetchPage(cursor, page.signal);
+      return { cursor, page: await scheme.fetchPage(cursor, page.signal) };
     } finally {
       page.dispose();
     }
   };
   const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-  // A shifted item reappears on a neighbouring page: remember the ids of the last pages only
-  // (one lookup per item; the ids of a page are forgotten when it leaves the window).
-  const seen = scheme.key ? new Set<string>() : undefined;
-  const pageIds: string[][] = [];
-  const keepPages = concurrency + 2;
+  const concurrency = options.concurrency ?? 1;
+  const ids = scheme.key ? new IdSet() : undefined;
   let yielded = 0;
   let pages = 0;
   let total: number | undefined;
   let duplicates = 0;
+
+  const fail = (kind: 'invalid-response' | 'incomplete' | 'aborted', what: string): ApiError =>
+    ctx.error({
+      operation: ctx.operation,
+      kind,
+      message: `${ctx.provider} ${ctx.operation}: ${what} (after ${yielded} item(s) on ${pages} page(s)${
+        duplicates ? `, ${duplicates} repeated item(s) dropped` : ''
+      })`,
+      itemsRead: yielded,
+      expectedItems: total,
+    });
 
   const annotate = (error: unknown): unknown => {
     if (error instanceof ApiError) {
@@ -85,81 +112,133 @@ export async function* paginate<Cursor, Page, Item>(
     return error;
   };
 
-  const accept = (page: Page, cursor: Cursor): readonly Item[] => {
+  /** The items of a fetched page, checked: shape, size, announced total. */
+  const accept = ({ page, cursor }: Fetched<Cursor, Page>): readonly Item[] => {
     pages++;
-    if (seen) {
-      pageIds.push([]);
-      if (pageIds.length > keepPages) for (const id of pageIds.shift() as string[]) seen.delete(id);
-    }
     const items = scheme.items(page, cursor);
+    if (scheme.pageSize !== undefined && items.length > scheme.pageSize) {
+      throw fail(
+        'invalid-response',
+        `page ${pages} holds ${items.length} items where at most ${scheme.pageSize} were asked for`,
+      );
+    }
     const t = scheme.total?.(page);
-    if (t !== undefined) total = t;
+    if (t !== undefined) {
+      if (!Number.isSafeInteger(t) || t < 0) {
+        throw fail('invalid-response', `impossible total of ${String(t)} items`);
+      }
+      total = t;
+    }
     options.onPage?.({ pages, items: yielded + items.length, total });
     return items;
   };
 
-  try {
-    let cursor: Cursor | undefined = scheme.first;
-    const firstPage = await fetchPage(cursor);
-    let items = accept(firstPage, cursor);
-    const planned = concurrency > 1 ? scheme.plan?.(firstPage, cursor, items) : undefined;
+  /** Whether another page may be fetched: below maxItems and below the total the server announced. */
+  const more = () => yielded < maxItems && (total === undefined || yielded < total);
 
-    if (planned) {
-      // Fetch ahead with a bounded window; yield strictly in order.
-      const ahead: Promise<Page>[] = [];
-      let nextIndex = 0;
+  try {
+    const first = await fetchPage(scheme.first);
+    let items = accept(first);
+    const plan = concurrency > 1 ? scheme.plan?.(first.page, first.cursor, items) : undefined;
+    // The pages after the first: fetched ahead through a bounded window when the scheme has a
+    // plan (cursors drawn lazily from it), else one at a time from `next`.
+    let nextPage: (
+      previous: Fetched<Cursor, Page>,
+      items: readonly Item[],
+    ) => (() => Promise<Fetched<Cursor, Page>>) | undefined;
+    if (plan) {
+      const cursors = plan[Symbol.iterator]();
+      const ahead: Promise<Fetched<Cursor, Page>>[] = [];
       const fill = () => {
-        while (ahead.length < concurrency && nextIndex < planned.length) {
-          const p = fetchPage(planned[nextIndex++] as Cursor);
+        while (ahead.length < concurrency) {
+          const c = cursors.next();
+          if (c.done) return;
+          const p = fetchPage(c.value);
           p.catch(() => {}); // observed when its turn comes
           ahead.push(p);
         }
       };
       fill();
-      for (const item of items) {
-        if (yielded >= maxItems) return;
-        if (fresh(item)) {
-          yielded++;
-          yield item;
-        }
-      }
-      for (let i = 0; i < planned.length; i++) {
-        const page = await (ahead.shift() as Promise<Page>);
-        fill();
-        items = accept(page, planned[i] as Cursor);
-        for (const item of items) {
-          if (yielded >= maxItems) return;
-          if (fresh(item)) {
-            yielded++;
-            yield item;
-          }
-        }
-      }
+      // A page that comes back empty ends a planned listing (the total check says whether early).
+      nextPage = (_previous, items) => {
+        const p = items.length === 0 ? undefined : ahead.shift();
+        if (!p) return undefined;
+        return () => {
+          fill();
+          return p;
+        };
+      };
     } else {
-      let page: Page = firstPage;
-      for (;;) {
-        for (const item of items) {
-          if (yielded >= maxItems) return;
-          if (fresh(item)) {
-            yielded++;
-            yield item;
-          }
-        }
-        cursor = scheme.next(page, cursor as Cursor, items);
-        if (cursor === undefined || yielded >= maxItems) break;
-        page = await fetchPage(cursor);
-        items = accept(page, cursor);
-      }
+      nextPage = (previous, items) => {
+        const cursor = scheme.next(previous.page, previous.cursor, items);
+        return cursor === undefined ? undefined : () => fetchPage(cursor);
+      };
     }
 
+    let current = first;
+    for (;;) {
+      let fresh = 0;
+      let idless = 0;
+      for (const item of items) {
+        // Every new item of a page in hand is yielded (even past a total that was too low); only
+        // further pages are bounded by the total.
+        if (yielded >= maxItems) break;
+        if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
+        if (item === null || item === undefined) {
+          throw fail(
+            'invalid-response',
+            `page ${pages} holds ${item === null ? 'a null' : 'an undefined'} item where a record belongs`,
+          );
+        }
+        if (ids) {
+          const id = scheme.key?.(item);
+          if (id === undefined || id === '') {
+            idless++; // yielded: the consumer (a mapper) reports a record it cannot identify
+          } else {
+            const added = ids.add(id);
+            if (added === 'rounded') {
+              throw fail(
+                'invalid-response',
+                `id ${String(id)} is an integer beyond 2^53: JSON cannot hold it exactly`,
+              );
+            }
+            if (added === 'collision') {
+              throw fail(
+                'invalid-response',
+                `two records share id ${JSON.stringify(id)}, whose bytes were not UTF-8: they cannot be told apart`,
+              );
+            }
+            if (added === 'seen') {
+              duplicates++;
+              continue;
+            }
+            fresh++;
+          }
+        }
+        yielded++;
+        yield item;
+      }
+      if (!more()) break;
+      const pending = nextPage(current, items);
+      if (!pending) break;
+      // A page that brought nothing new while the listing goes on: the server is not advancing
+      // (it ignores the offset or page asked for, or serves pages in a cycle). Following it would
+      // loop for ever.
+      if (ids ? fresh === 0 : items.length === 0) {
+        throw fail(
+          'invalid-response',
+          `page ${pages} brought no new item (${items.length - idless} already listed${
+            idless ? `, ${idless} without id` : ''
+          }): the server is not advancing (it ignores the page asked for, or repeats pages)`,
+        );
+      }
+      current = await pending();
+      items = accept(current);
+    }
+
+    if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
     if (total !== undefined && yielded < total && yielded < maxItems) {
-      throw ctx.error({
-        operation: ctx.operation,
-        kind: 'incomplete',
-        message: `${ctx.provider} ${ctx.operation}: listing ended after ${yielded} of ${total} announced items (${duplicates} duplicates dropped)`,
-        itemsRead: yielded,
-        expectedItems: total,
-      });
+      throw fail('incomplete', `listing ended after ${yielded} of ${total} announced items`);
     }
   } catch (error) {
     throw annotate(error);
@@ -167,18 +246,30 @@ export async function* paginate<Cursor, Page, Item>(
     controller.abort(); // cancels any page still being fetched ahead after an early break
     link.dispose();
   }
+}
 
-  function fresh(item: Item): boolean {
-    if (!seen) return true;
-    const k = scheme.key?.(item);
-    if (k === undefined) return true;
-    if (seen.has(k)) {
-      duplicates++;
-      return false;
-    }
-    seen.add(k);
-    (pageIds[pageIds.length - 1] as string[]).push(k);
-    return true;
+/**
+ * The ids a listing has yielded: numbers that are safe integers are kept as numbers, everything
+ * else as its string, so an entry costs one Set slot (no per-page bookkeeping).
+ */
+class IdSet {
+  readonly #ids = new Set<string | number>();
+
+  /** `new`, `seen`, or why the id cannot serve as an exact identity. */
+  add(id: string | number): 'new' | 'seen' | 'rounded' | 'collision' {
+    let k: string | number = id;
+    if (typeof id === 'number') {
+      if (!Number.isSafeInteger(id)) return Number.isInteger(id) ? 'rounded' : this.#put(String(id));
+    } else if (/^(?:0|[1-9][0-9]{0,14})$/.test(id)) k = Number(id);
+    const r = this.#put(k);
+    // U+FFFD: the decoder replaced bytes that were not UTF-8, so two different ids may read alike.
+    return r === 'seen' && typeof k === 'string' && k.includes('\uFFFD') ? 'collision' : r;
+  }
+
+  #put(k: string | number): 'new' | 'seen' {
+    if (this.#ids.has(k)) return 'seen';
+    this.#ids.add(k);
+    return 'new';
   }
 }
 

@@ -35,21 +35,59 @@ export function linkSignals(parents: readonly (AbortSignal | undefined)[]): {
   dispose(): void;
 } {
   const controller = new AbortController();
-  const live = parents.filter((p): p is AbortSignal => p !== undefined);
-  const aborted = live.find((p) => p.aborted);
-  if (aborted) {
-    controller.abort(aborted.reason);
-    return { signal: controller.signal, dispose: () => {} };
+  return { signal: controller.signal, dispose: linkInto(controller, parents) };
+}
+
+/**
+ * Makes `controller` abort when any of `parents` does; returns the function that detaches it. One
+ * controller serves both the parents and the caller's own reasons (a timer), so a budget or an idle
+ * watch costs one AbortSignal, not two (each one is costly to create in Node: it is transferable).
+ */
+export function linkInto(
+  controller: AbortController,
+  parents: readonly (AbortSignal | undefined)[],
+): () => void {
+  let unsubscribe: (() => void)[] | undefined;
+  for (const p of parents) {
+    if (p === undefined) continue;
+    if (p.aborted) {
+      if (unsubscribe) for (const u of unsubscribe) u();
+      controller.abort(p.reason);
+      return () => {};
+    }
   }
+  const dispose = () => {
+    if (unsubscribe) for (const u of unsubscribe) u();
+  };
   const onAbort = (reason: unknown) => {
     dispose();
-    controller.abort(reason);
+    if (!controller.signal.aborted) controller.abort(reason);
   };
-  const unsubscribe = live.map((p) => subscribe(p, onAbort));
-  const dispose = () => {
-    for (const u of unsubscribe) u();
+  unsubscribe = [];
+  for (const p of parents) if (p !== undefined) unsubscribe.push(subscribe(p, onAbort));
+  return dispose;
+}
+
+/**
+ * A signal that aborts when any of `parents` does or when `ms` elapse, with `reason()` then; one
+ * AbortController and one timer. `dispose()` clears the timer and detaches from the parents.
+ */
+export function timedSignal(
+  ms: number,
+  parents: readonly (AbortSignal | undefined)[],
+  reason: () => unknown,
+): { signal: AbortSignal; dispose(): void; controller: AbortController } {
+  const controller = new AbortController();
+  const detach = linkInto(controller, parents);
+  const id = controller.signal.aborted ? undefined : setTimeout(() => controller.abort(reason()), ms);
+  return {
+    signal: controller.signal,
+    controller,
+    dispose() {
+      clearTimeout(id);
+      detach();
+    },
   };
-  return { signal: controller.signal, dispose };
 }
 
 /** The reason a budget's signal aborts with: a `TimeoutError`, as `AbortSignal.timeout` uses. */
@@ -68,16 +106,8 @@ export function callBudget(
   parents: readonly (AbortSignal | undefined)[],
 ): { signal: AbortSignal; dispose(): void } {
   if (timeoutMs === undefined) return linkSignals(parents);
-  const timer = new AbortController();
-  const linked = linkSignals([...parents, timer.signal]);
-  const id = setTimeout(() => timer.abort(timeoutReason(timeoutMs)), timeoutMs);
-  return {
-    signal: linked.signal,
-    dispose() {
-      clearTimeout(id);
-      linked.dispose();
-    },
-  };
+  const { signal, dispose } = timedSignal(timeoutMs, parents, () => timeoutReason(timeoutMs));
+  return { signal, dispose };
 }
 
 /** Whether an abort reason is a timeout (a budget's, or `AbortSignal.timeout`'s). */

@@ -1,5 +1,5 @@
 import { BodyTooLarge, readCapped } from './body.js';
-import { callBudget, isTimeoutReason, linkSignals } from './signal.js';
+import { callBudget, isTimeoutReason, linkInto } from './signal.js';
 
 /**
  * The retrying fetch that sits *under* openapi-fetch (middleware cannot resend a request,
@@ -20,8 +20,16 @@ export interface RateLimitReset {
 }
 
 export interface RetryOptions {
-  /** Total attempts per call, first one included. Default 4. `1` disables retries. */
+  /**
+   * Total attempts per call, first one included. Default 4. `1` disables retries. Answers that
+   * are rate limits (429, or a server-requested wait) do not spend these: see `maxRateLimitRetries`.
+   */
   maxAttempts?: number;
+  /**
+   * Rate-limit answers waited out per call, on top of `maxAttempts` (a burst of 429s is the server
+   * pacing us, not failing). Default 10; each wait is capped by `maxRetryAfterMs`.
+   */
+  maxRateLimitRetries?: number;
   /** First backoff step in ms. Default 200. */
   baseDelayMs?: number;
   /** Longest backoff between two attempts in ms. Default 10 000. */
@@ -158,42 +166,82 @@ export class TransportFailure extends Error {
  * A fully read JSON response: `json()` returns the value the transport already parsed, and the
  * other readers serve the bytes kept here. It carries no body stream of its own (building one per
  * response was a tenth of a request's CPU); `body` makes one on demand. Clones share the parsed
- * value.
+ * value. It always says its Content-Length (the decoded bytes it holds): openapi-fetch reads a
+ * JSON body with `text()` + `JSON.parse` when there is none (a chunked or compressed answer),
+ * which would parse every such body a second time.
+ *
+ * The class is made on first use, not at module load: extending `Response` makes Node load its
+ * whole fetch implementation, about 25 ms of every cold start that never sends a request.
  */
-class ParsedResponse extends Response {
-  readonly #bytes: ArrayBuffer;
-  readonly #value: unknown;
-  constructor(bytes: ArrayBuffer, init: ResponseInit, value: unknown) {
-    super(null, init);
-    this.#bytes = bytes;
-    this.#value = value;
+type ParsedResponseClass = new (
+  bytes: ArrayBuffer,
+  init: ResponseInit,
+  headers: Headers,
+  value: unknown,
+) => Response;
+let parsedResponseClass: ParsedResponseClass | undefined;
+
+function parsedResponse(bytes: ArrayBuffer, response: Response, value: unknown): Response {
+  // The answer's own Headers object is shared, not copied; only a missing length makes a copy.
+  let headers: Headers = response.headers;
+  if (!headers.has('content-length')) {
+    headers = new Headers(headers);
+    headers.set('content-length', String(bytes.byteLength));
   }
-  static {
-    Object.defineProperty(ParsedResponse.prototype, 'body', {
-      get(this: ParsedResponse) {
-        return new Blob([this.#bytes]).stream();
-      },
-    });
-  }
-  override json(): Promise<unknown> {
-    return Promise.resolve(this.#value);
-  }
-  override text(): Promise<string> {
-    return Promise.resolve(utf8.decode(this.#bytes));
-  }
-  override arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(this.#bytes.slice(0));
-  }
-  override bytes(): Promise<Uint8Array<ArrayBuffer>> {
-    return Promise.resolve(new Uint8Array(this.#bytes.slice(0)));
-  }
-  override blob(): Promise<Blob> {
-    return Promise.resolve(new Blob([this.#bytes], { type: this.headers.get('content-type') ?? '' }));
-  }
-  override clone(): Response {
-    const init = { status: this.status, statusText: this.statusText, headers: this.headers };
-    return new ParsedResponse(this.#bytes, init, this.#value);
-  }
+  parsedResponseClass ??= makeParsedResponseClass();
+  return new parsedResponseClass(
+    bytes,
+    { status: response.status, statusText: response.statusText },
+    headers,
+    value,
+  );
+}
+
+function makeParsedResponseClass(): ParsedResponseClass {
+  return class ParsedResponse extends Response {
+    readonly #bytes: ArrayBuffer;
+    readonly #headers: Headers;
+    readonly #value: unknown;
+    constructor(bytes: ArrayBuffer, init: ResponseInit, headers: Headers, value: unknown) {
+      super(null, init);
+      this.#bytes = bytes;
+      this.#headers = headers;
+      this.#value = value;
+    }
+    static {
+      Object.defineProperties(ParsedResponse.prototype, {
+        body: {
+          get(this: ParsedResponse) {
+            return new Blob([this.#bytes]).stream();
+          },
+        },
+        headers: {
+          get(this: ParsedResponse) {
+            return this.#headers;
+          },
+        },
+      });
+    }
+    override json(): Promise<unknown> {
+      return Promise.resolve(this.#value);
+    }
+    override text(): Promise<string> {
+      return Promise.resolve(utf8.decode(this.#bytes));
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return Promise.resolve(this.#bytes.slice(0));
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return Promise.resolve(new Uint8Array(this.#bytes.slice(0)));
+    }
+    override blob(): Promise<Blob> {
+      return Promise.resolve(new Blob([this.#bytes], { type: this.#headers.get('content-type') ?? '' }));
+    }
+    override clone(): Response {
+      const init = { status: this.status, statusText: this.statusText };
+      return new ParsedResponse(this.#bytes, init, this.#headers, this.#value);
+    }
+  };
 }
 
 const utf8 = new TextDecoder();
@@ -214,12 +262,15 @@ const MAX_REDIRECTS = 5;
 /** Default overall budget of one client call: every attempt, wait and token fetch included. */
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** Default idle timeout of one attempt: no byte for this long ends it. */
+/** What pending calls need to stay abortable (see `held`). */
+const inFlight = new Set<unknown[]>();
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
 /** Default cap on a response body, decoded bytes. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 interface Policy {
   maxAttempts: number;
+  maxRateLimitRetries: number;
   baseDelay: number;
   maxDelay: number;
   maxRetryAfter: number;
@@ -231,6 +282,7 @@ function policyOf(retry: RetryOptions | false | undefined): Policy {
   const r = retry === false ? { maxAttempts: 1 } : (retry ?? {});
   return {
     maxAttempts: Math.max(1, r.maxAttempts ?? 4),
+    maxRateLimitRetries: Math.max(0, r.maxRateLimitRetries ?? 10),
     baseDelay: r.baseDelayMs ?? 200,
     maxDelay: r.maxDelayMs ?? 10_000,
     maxRetryAfter: r.maxRetryAfterMs ?? 60_000,
@@ -253,7 +305,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let pausedUntil = 0;
 
   return async function rosterkitFetch(request: Request, context?: CallContext): Promise<Response> {
-    const { maxAttempts, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
+    const { maxAttempts, maxRateLimitRetries, baseDelay, maxDelay, maxRetryAfter, methods, statuses } =
       context?.retry === undefined
         ? clientPolicy
         : policyOf(
@@ -280,11 +332,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let url = request.url;
     let method = request.method;
     let attempt = 0;
+    /** Attempts answered with a rate limit: they do not count against `maxAttempts`. */
+    let limited = 0;
     let redirects = 0;
 
+    // Held until the call is over: undici's Request follows its signal through a WeakRef, so a
+    // collected Request (or signal) would leave a pending fetch or body deaf to every abort.
+    const held: unknown[] = [budget];
+    inFlight.add(held);
     try {
       return await attempts();
     } finally {
+      inFlight.delete(held);
       budget?.dispose();
     }
 
@@ -315,20 +374,20 @@ export function createTransport(options: TransportOptions = {}): Transport {
       try {
         // Every attempt is its own Request: it carries the attempt's signal (the call's budget
         // plus the idle timeout); bodies are replayed from the buffer.
-        response = await baseFetch(
-          new Request(url, {
-            method,
-            headers: request.headers,
-            body: method === 'GET' || method === 'HEAD' ? undefined : body,
-            signal: idle.signal,
-            redirect: 'manual',
-          }),
-        );
+        const sent = new Request(url, {
+          method,
+          headers: request.headers,
+          body: method === 'GET' || method === 'HEAD' ? undefined : body,
+          signal: idle.signal,
+          redirect: 'manual',
+        });
+        held.push(sent, idle);
+        response = await baseFetch(sent);
       } catch (error) {
         if (signal.aborted) throw stopped(attempt);
         const cors = corsProblem(error, url);
         if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
-        if (retryable && attempt < maxAttempts)
+        if (retryable && attempt - limited < maxAttempts)
           return later(backoff(attempt), idle.fired ? 'idle timeout' : 'network error', undefined);
         if (idle.fired) throw idleFailure();
         throw new TransportFailure('network', describe(error), attempt, { cause: error });
@@ -388,12 +447,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
         return RETRY;
       }
 
-      if (retryable && statuses.has(response.status) && attempt < maxAttempts) {
+      if (retryable && statuses.has(response.status)) {
         const serverDelay = serverRequestedDelay(response, options.rateLimitReset);
-        if (serverDelay === undefined || serverDelay <= maxRetryAfter) {
-          const isRateLimit = response.status === 429 || serverDelay !== undefined;
-          const delay = serverDelay === undefined ? backoff(attempt) : serverDelay + random() * 50;
+        const isRateLimit = response.status === 429 || serverDelay !== undefined;
+        const budget = isRateLimit ? limited < maxRateLimitRetries : attempt - limited < maxAttempts;
+        if (budget && (serverDelay === undefined || serverDelay <= maxRetryAfter)) {
+          const delay = serverDelay === undefined ? backoff(attempt - limited) : serverDelay + random() * 50;
           if (!isRateLimit || ask('429', delay)) {
+            if (isRateLimit) limited++;
             await cancel(response);
             return later(delay, isRateLimit ? 'rate-limit' : `status ${response.status}`, response.status);
           }
@@ -410,7 +471,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       } catch (error) {
         if (error instanceof BodyTooLarge) throw new TransportFailure('too-large', error.message, attempt);
         if (signal.aborted) throw stopped(attempt);
-        if (retryable && attempt < maxAttempts)
+        if (retryable && attempt - limited < maxAttempts)
           return later(backoff(attempt), idle.fired ? 'idle timeout' : 'body interrupted', response.status);
         if (idle.fired) throw idleFailure();
         throw new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
@@ -428,14 +489,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
       ) {
         const parsed = parseJson(buffered, response.headers.get('content-type'), options.json.isErrorBody);
         if ('problem' in parsed) {
-          if (retryable && attempt < maxAttempts)
+          if (retryable && attempt - limited < maxAttempts)
             return later(backoff(attempt), `invalid response: ${parsed.problem}`, response.status);
           throw new TransportFailure('invalid-response', parsed.problem, attempt, {
             status: response.status,
             body: parsed.body,
           });
         }
-        result = new ParsedResponse(buffered, init, parsed.value);
+        result = parsedResponse(buffered, response, parsed.value);
       } else result = new Response(buffered, init);
       responseMeta.set(result, { attempts: attempt });
       return result;
@@ -565,8 +626,9 @@ interface IdleWatch {
  * re-arms itself for what is left, so a busy body costs no timer churn.
  */
 function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
+  // One controller follows the call's signal and is aborted by the idle timer too.
   const controller = new AbortController();
-  const linked = linkSignals([parent, controller.signal]);
+  const detach = linkInto(controller, [parent]);
   let last = Date.now();
   let fired = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -578,9 +640,9 @@ function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
       controller.abort(new DOMException(`no data for ${ms} ms`, 'AbortError'));
     }, delay);
   };
-  arm(ms);
+  if (!controller.signal.aborted) arm(ms);
   return {
-    signal: linked.signal,
+    signal: controller.signal,
     get fired() {
       return fired;
     },
@@ -589,7 +651,7 @@ function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
     },
     dispose() {
       clearTimeout(timer);
-      linked.dispose();
+      detach();
     },
   };
 }

@@ -114,3 +114,270 @@ describe('paginate', () => {
     expect(await collect(paginate(ctx, offsetScheme(500, 100), { maxItems: 150 }))).toHaveLength(150);
   });
 });
+
+interface Rec {
+  id: string | number | null;
+}
+
+/**
+ * A server that ignores the cursor it is asked for: `serve(n)` is what it sends for the n-th
+ * request (0-based), whatever the offset. `total` is what it announces (undefined: none, like
+ * imi.chat, where a full page means "ask for the next one").
+ */
+function hostileScheme(
+  serve: (request: number) => Rec[],
+  opts: { total?: number; size?: number; plan?: boolean } = {},
+  counters = { requests: 0, planned: 0 },
+): PageScheme<number, { items: Rec[] }, Rec> {
+  const size = opts.size ?? 10;
+  return {
+    first: 0,
+    async fetchPage() {
+      await new Promise((r) => setTimeout(r, 0));
+      return { items: serve(counters.requests++) };
+    },
+    items: (p) => p.items,
+    next: (_p, n, items) =>
+      opts.total === undefined
+        ? items.length < size
+          ? undefined
+          : n + 1
+        : (n + 1) * size >= opts.total
+          ? undefined
+          : n + 1,
+    ...(opts.total === undefined ? {} : { total: () => opts.total }),
+    ...(opts.plan
+      ? {
+          *plan() {
+            for (let n = 1; n * size < (opts.total ?? 0); n++) {
+              counters.planned++;
+              yield n;
+            }
+          },
+        }
+      : {}),
+    key: (r) => r.id ?? undefined,
+    pageSize: size,
+  };
+}
+
+const recs = (from: number, n: number): Rec[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `u${from + i}` }));
+
+/** Everything a listing yields before it ends, and how it ends. */
+async function drain<T>(it: AsyncIterable<T>, limit = 100_000): Promise<{ items: T[]; error: unknown }> {
+  const items: T[] = [];
+  try {
+    for await (const x of it) {
+      items.push(x);
+      if (items.length > limit) throw new Error(`no end in sight: more than ${limit} items`);
+    }
+  } catch (error) {
+    return { items, error };
+  }
+  return { items, error: undefined };
+}
+
+const ids = (items: Rec[]) => items.map((r) => r.id);
+
+describe('paginate against a server that does not page as documented', () => {
+  for (const concurrency of [1, 4]) {
+    it(`a server repeating page 1 (ignoring the offset) ends in a typed error, each id once (concurrency ${concurrency})`, async () => {
+      const { items, error } = await drain(
+        paginate(
+          ctx,
+          hostileScheme(() => recs(0, 10), { total: 1000, plan: true }),
+          { concurrency },
+        ),
+      );
+      expect(ids(items)).toEqual(ids(recs(0, 10)));
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ kind: 'invalid-response', itemsRead: 10, expectedItems: 1000 });
+      expect((error as ApiError).message).toMatch(/not advancing/);
+    });
+
+    it(`four pages in rotation under a consistent total are not passed off as the listing (concurrency ${concurrency})`, async () => {
+      const { items, error } = await drain(
+        paginate(
+          ctx,
+          hostileScheme((n) => recs((n % 4) * 10, 10), { total: 80, plan: true }),
+          {
+            concurrency,
+          },
+        ),
+      );
+      expect(new Set(ids(items)).size).toBe(items.length);
+      expect(items).toHaveLength(40);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).itemsRead).toBe(40);
+    });
+  }
+
+  it('a server with no total repeating its page does not loop for ever', async () => {
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme(() => recs(0, 10)),
+      ),
+    );
+    expect(items).toHaveLength(10);
+    expect(error).toMatchObject({ kind: 'invalid-response', itemsRead: 10 });
+  });
+
+  it('an id from any earlier page is never yielded again, however far back', async () => {
+    // Page n brings nine new ids and one from page 1: a window of recent pages forgets page 1.
+    const serve = (n: number) => (n >= 20 ? [] : n === 0 ? recs(0, 10) : [...recs(n * 10, 9), { id: 'u3' }]);
+    const { items, error } = await drain(paginate(ctx, hostileScheme(serve)));
+    expect(error).toBeUndefined();
+    expect(items).toHaveLength(10 + 19 * 9);
+    expect(new Set(ids(items)).size).toBe(items.length);
+  });
+
+  it('an inflated total is planned lazily: cursors are drawn as pages are fetched', async () => {
+    const counters = { requests: 0, planned: 0 };
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme(() => recs(0, 10), { total: 1e15, plan: true }, counters),
+        {
+          concurrency: 8,
+        },
+      ),
+    );
+    expect(items).toHaveLength(10);
+    expect(error).toMatchObject({ kind: 'invalid-response' });
+    expect(counters.planned).toBeLessThanOrEqual(9);
+  });
+
+  it('a total that is not a count is refused', async () => {
+    for (const total of [Number.NaN, -1, 1e300, 2.5]) {
+      const { error } = await drain(
+        paginate(
+          ctx,
+          hostileScheme(() => recs(0, 10), { total }),
+        ),
+      );
+      expect(error, String(total)).toMatchObject({ kind: 'invalid-response' });
+    }
+  });
+
+  it('an empty planned page ends the listing as incomplete, without fetching the rest of the plan', async () => {
+    const counters = { requests: 0, planned: 0 };
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme((n) => (n === 0 ? recs(0, 10) : []), { total: 1e9, plan: true }, counters),
+        {
+          concurrency: 4,
+        },
+      ),
+    );
+    expect(items).toHaveLength(10);
+    expect(error).toMatchObject({ kind: 'incomplete', itemsRead: 10, expectedItems: 1e9 });
+    expect(counters.requests).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('paginate refuses records that are not what a listing promises', () => {
+  it('a null item is an invalid-response, not a TypeError', async () => {
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme((n) => (n === 0 ? [{ id: 'a' }, null as unknown as Rec, { id: 'b' }] : [])),
+      ),
+    );
+    expect(ids(items)).toEqual(['a']);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ kind: 'invalid-response', itemsRead: 1 });
+    expect((error as ApiError).message).toMatch(/null item/);
+  });
+
+  it('a page larger than the page size asked for is an invalid-response', async () => {
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme(() => recs(0, 10_000), { size: 100 }),
+      ),
+    );
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ kind: 'invalid-response' });
+    expect((error as ApiError).message).toMatch(/10000 items where at most 100/);
+  });
+
+  it('an integer id beyond 2^53 is refused (its value was rounded away)', async () => {
+    const big = [{ id: 2 ** 53 + 2 }, { id: 2 ** 53 + 4 }];
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme((n) => (n === 0 ? big : [])),
+      ),
+    );
+    expect(items).toHaveLength(0);
+    expect(error).toMatchObject({ kind: 'invalid-response' });
+    expect((error as ApiError).message).toMatch(/beyond 2\^53/);
+  });
+
+  it('ids that only differ in undecodable bytes are reported as a collision, not merged', async () => {
+    const page = [{ id: 'user-\uFFFD' }, { id: 'user-\uFFFD' }];
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme((n) => (n === 0 ? page : [])),
+      ),
+    );
+    expect(items).toHaveLength(1);
+    expect(error).toMatchObject({ kind: 'invalid-response', itemsRead: 1 });
+    expect((error as ApiError).message).toMatch(/cannot be told apart/);
+  });
+
+  it('the same id as a number and as its decimal string is one id', async () => {
+    const page = [{ id: 42 }, { id: '42' }, { id: '042' }];
+    const { items, error } = await drain(
+      paginate(
+        ctx,
+        hostileScheme((n) => (n === 0 ? page : [])),
+      ),
+    );
+    expect(error).toBeUndefined();
+    expect(ids(items)).toEqual([42, '042']);
+  });
+});
+
+describe('paginate honours the caller between items', () => {
+  it('an abort after the first item of a single-response listing ends it with an aborted ApiError', async () => {
+    const controller = new AbortController();
+    const scheme: PageScheme<0, { items: Rec[] }, Rec> = {
+      first: 0,
+      fetchPage: async () => ({ items: recs(0, 50) }),
+      items: (p) => p.items,
+      next: () => undefined,
+      key: (r) => r.id ?? undefined,
+    };
+    const seen: Rec[] = [];
+    const err = await (async () => {
+      for await (const r of paginate(ctx, scheme, { signal: controller.signal })) {
+        seen.push(r);
+        controller.abort();
+      }
+    })().catch((e) => e);
+    expect(seen).toHaveLength(1);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ kind: 'aborted', itemsRead: 1 });
+  });
+
+  it('concurrency and maxItems are checked before any request', async () => {
+    for (const options of [{ concurrency: Number.NaN }, { concurrency: 0 }, { maxItems: -1 }]) {
+      const counters = { requests: 0, planned: 0 };
+      const { error } = await drain(
+        paginate(
+          ctx,
+          hostileScheme(() => recs(0, 10), {}, counters),
+          options,
+        ),
+      );
+      expect(error, JSON.stringify(options)).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe('InputError');
+      expect(counters.requests).toBe(0);
+    }
+  });
+});

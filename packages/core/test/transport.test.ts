@@ -108,6 +108,38 @@ describe('createTransport', () => {
     expect(srv.calls).toHaveLength(1);
   });
 
+  it('a burst of 429s with Retry-After does not spend the failure budget (default policy)', async () => {
+    // Four 429s in a row (the sandbox's longest storm) used to end a call at the default maxAttempts 4.
+    const srv = await scriptedServer((_req, res, n) =>
+      n <= 6 ? sendJson(res, 429, {}, { 'retry-after': '0' }) : sendJson(res, 200, { ok: true }),
+    );
+    close = srv.close;
+    const res = await createTransport({ random: () => 0 })(new Request(`${srv.url}/x`));
+    expect(res.status).toBe(200);
+    expect(srv.calls).toHaveLength(7);
+  });
+
+  it('rate limits have their own budget (maxRateLimitRetries), failures theirs (maxAttempts)', async () => {
+    const limited = await scriptedServer((_req, res) => sendJson(res, 429, {}, { 'retry-after': '0' }));
+    close = limited.close;
+    const res = await createTransport({ retry: { ...fast, maxRateLimitRetries: 3 }, random: () => 0 })(
+      new Request(`${limited.url}/x`),
+    );
+    expect(res.status).toBe(429);
+    expect(limited.calls).toHaveLength(4);
+    await limited.close();
+    // 429s and 503s interleaved: the 503s alone exhaust maxAttempts 3.
+    const mixed = await scriptedServer((_req, res, n) =>
+      n % 2 === 1 ? sendJson(res, 429, {}, { 'retry-after': '0' }) : sendJson(res, 503, {}),
+    );
+    close = mixed.close;
+    const last = await createTransport({ retry: { ...fast, maxAttempts: 3 }, random: () => 0 })(
+      new Request(`${mixed.url}/x`),
+    );
+    expect(last.status).toBe(503);
+    expect(mixed.calls).toHaveLength(6);
+  });
+
   it('retries network errors, then fails with a typed network failure', async () => {
     const srv = await scriptedServer((req) => req.socket.destroy());
     close = srv.close;

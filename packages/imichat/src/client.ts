@@ -151,7 +151,8 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
             : invalidPage(ctx, 'response has no response.users array'),
         // No total is sent: a page shorter than PAGE_SIZE is the last one.
         next: (_page, n, items) => (items.length < PAGE_SIZE ? undefined : n + 1),
-        key: (u) => String(u.id),
+        // No page size is asked for (the API fixes it), so a larger page is not refused here.
+        key: (u) => u.id,
       },
       paging,
     );

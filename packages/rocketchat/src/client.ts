@@ -182,13 +182,11 @@ export function createRocketChatClient(options: RocketChatClientOptions): Rocket
         next: (page, offset, items) =>
           items.length === 0 || offset + items.length >= page.total ? undefined : offset + items.length,
         total: (page) => page.total,
-        plan(page, _offset, items) {
-          if (items.length === 0) return undefined;
-          const offsets: number[] = [];
-          for (let o = items.length; o < page.total; o += items.length) offsets.push(o);
-          return offsets;
+        *plan(page, _offset, items) {
+          for (let o = items.length; items.length > 0 && o < page.total; o += items.length) yield o;
         },
         key: (user) => user._id,
+        pageSize,
       },
       paging,
     );

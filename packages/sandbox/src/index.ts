@@ -35,6 +35,6 @@ export type {
   RocketChatSandboxOptions,
 } from './providers/rocketchat.js';
 export { hashSeed, Rng } from './random.js';
-export type { Sandbox, SandboxOptions, SandboxProviderInfo } from './server.js';
-export { serve } from './server.js';
+export type { Sandbox, SandboxOptions, SandboxProviderInfo, Wire } from './server.js';
+export { serve, WIRES } from './server.js';
 export { collect, rejection } from './testing.js';

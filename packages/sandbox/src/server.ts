@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { type CorsOptions, corsFor } from './cors.js';
 import { sendDamaged } from './damage.js';
 import { FaultInjector, type FaultKind, type FaultOptions } from './faults.js';
@@ -23,6 +24,13 @@ export interface SandboxOptions<Id extends string = string> {
   faults?: FaultOptions;
   /** Per-provider fault settings, overriding `faults` (`false`: none for that provider). */
   providerFaults?: Partial<Record<Id, FaultOptions | false>>;
+  /**
+   * How bodies go on the wire: `content-length` (default: the whole body with its length),
+   * `chunked` (no Content-Length, `Transfer-Encoding: chunked`, as streaming servers and proxies
+   * send), or `gzip` (compressed and chunked, as compression middleware sends it, when the request
+   * accepts gzip; chunked otherwise).
+   */
+  wire?: Wire;
   /** Provider-specific switches, e.g. `{ rocketchat: { legacy401: true } }`. */
   moduleOptions?: Partial<Record<Id, Record<string, unknown>>>;
   /**
@@ -56,6 +64,10 @@ export interface Sandbox<Id extends string = string> {
 
 const MAX_BODY = 1024 * 1024;
 
+/** Ways the sandbox can frame a response body. */
+export const WIRES = ['content-length', 'chunked', 'gzip'] as const;
+export type Wire = (typeof WIRES)[number];
+
 /**
  * Serves `factories` on 127.0.0.1. `peopleWindows` fixes which window of the shared people each
  * provider seeds from (by id; default: a stable hash of the id), so the set of mounted providers
@@ -67,6 +79,9 @@ export async function serve<Id extends string>(
   peopleWindows: Partial<Record<Id, number>> = {},
 ): Promise<Sandbox<Id>> {
   const seed = options.seed ?? 1;
+  const wire = options.wire ?? 'content-length';
+  if (!WIRES.includes(wire))
+    throw new Error(`unknown sandbox wire: ${String(wire)} (one of ${WIRES.join(', ')})`);
   const ids = options.providers ?? (Object.keys(factories) as Id[]);
   const modules = new Map<string, SandboxModule>();
   const requests: Record<string, number> = {};
@@ -95,7 +110,7 @@ export async function serve<Id extends string>(
   const server = createServer((req, res) => {
     void dispatch(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        send(res, { status: 500, body: { error: `sandbox failure: ${String(error)}` } });
+        send(req, res, { status: 500, body: { error: `sandbox failure: ${String(error)}` } });
       } else res.destroy();
     });
   });
@@ -117,16 +132,16 @@ export async function serve<Id extends string>(
     const mod = modules.get(id);
     const raw = await readBody(req);
     const cors = corsFor(options.cors, req.method ?? 'GET', req.headers);
-    if (cors.kind === 'preflight') return write(res, 204, cors.headers);
-    if (cors.kind === 'refused') return write(res, 403, {});
+    if (cors.kind === 'preflight') return write(req, res, 204, cors.headers);
+    if (cors.kind === 'refused') return write(req, res, 403, {});
     const corsHeaders = cors.kind === 'simple' ? cors.headers : undefined;
     if (!mod)
-      return send(res, { status: 404, body: { error: `no sandbox provider at /${id}` } }, corsHeaders);
+      return send(req, res, { status: 404, body: { error: `no sandbox provider at /${id}` } }, corsHeaders);
     requests[id] = (requests[id] ?? 0) + 1;
     let path = `/${rest.join('/')}`;
     if (mod.basePath) {
       if (!path.startsWith(mod.basePath))
-        return send(res, { status: 404, body: { error: 'not found' } }, corsHeaders);
+        return send(req, res, { status: 404, body: { error: 'not found' } }, corsHeaders);
       path = path.slice(mod.basePath.length) || '/';
     }
     let body: unknown;
@@ -157,7 +172,43 @@ export async function serve<Id extends string>(
       const slowMs = injectors.get(id)?.slowMs ?? 0;
       return sendDamaged(res, fault.kind, status, headers, payload, slowMs);
     }
-    write(res, status, headers, payload);
+    write(req, res, status, headers, payload);
+  }
+
+  function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    response: SandboxResponse,
+    extra?: Record<string, string>,
+  ): void {
+    const { status, headers, payload } = serialise(response);
+    write(req, res, status, extra ? Object.assign(headers, extra) : headers, payload);
+  }
+
+  function write(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    payload?: string,
+  ): void {
+    if (payload === undefined || wire === 'content-length') {
+      if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
+      res.writeHead(status, headers);
+      res.end(payload);
+      return;
+    }
+    // No Content-Length: Node frames the body as chunks (written in two, as a streaming server would).
+    let bytes = Buffer.from(payload);
+    if (wire === 'gzip' && acceptsGzip(req)) {
+      bytes = gzipSync(bytes);
+      headers['content-encoding'] = 'gzip';
+      headers.vary = 'accept-encoding';
+    }
+    res.writeHead(status, headers);
+    const half = bytes.length >> 1;
+    if (half > 0) res.write(bytes.subarray(0, half));
+    res.end(bytes.subarray(half));
   }
 
   return {
@@ -207,15 +258,16 @@ function serialise(response: SandboxResponse): {
   return { status: response.status, headers, payload: empty ? undefined : payload };
 }
 
-function send(res: ServerResponse, response: SandboxResponse, extra?: Record<string, string>): void {
-  const { status, headers, payload } = serialise(response);
-  write(res, status, extra ? Object.assign(headers, extra) : headers, payload);
-}
-
-function write(res: ServerResponse, status: number, headers: Record<string, string>, payload?: string): void {
-  if (payload !== undefined) headers['content-length'] = String(Buffer.byteLength(payload));
-  res.writeHead(status, headers);
-  res.end(payload);
+/** Whether the request's Accept-Encoding allows gzip (a `q=0` refuses it). */
+function acceptsGzip(req: IncomingMessage): boolean {
+  const accept = req.headers['accept-encoding'];
+  if (typeof accept !== 'string') return false;
+  return accept.split(',').some((part) => {
+    const [coding = '', ...params] = part.trim().toLowerCase().split(';');
+    if (coding.trim() !== 'gzip' && coding.trim() !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -111,14 +111,16 @@ export function createThenaClient(options: ThenaClientOptions): ThenaClient {
           if (!page?.result || !Array.isArray(page.result.hits) || typeof page.result.found !== 'number') {
             invalidPage(ctx, 'response has no result.hits or result.found');
           }
-          return page.result.hits.map((h) => h.document);
+          return page.result.hits.map((h) => h?.document);
         },
         next: (page, n, items) =>
           items.length === 0 || n * perPage >= page.result.found ? undefined : n + 1,
         total: (page) => page.result.found,
-        plan: (page) =>
-          Array.from({ length: Math.max(0, Math.ceil(page.result.found / perPage) - 1) }, (_, i) => i + 2),
+        *plan(page) {
+          for (let n = 2; (n - 1) * perPage < page.result.found; n++) yield n;
+        },
         key: (u) => u.id,
+        pageSize: perPage,
       },
       paging,
     );

@@ -19,6 +19,15 @@ export class MappingError extends RosterkitError {
 
 export type Json = unknown;
 
+/**
+ * A lookup table keyed by provider data: a Map, so a key such as `constructor` or `__proto__`
+ * finds nothing instead of something inherited from `Object.prototype`.
+ */
+export function lookup<V>(entries: Record<string, V>): (key: string | undefined) => V | undefined {
+  const map = new Map(Object.entries(entries));
+  return (key) => (key === undefined ? undefined : map.get(key));
+}
+
 /** The record as an object, or a MappingError when it is not one. */
 export function record(provider: string, idField: string, raw: Json): Record<string, unknown> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {

@@ -9,7 +9,8 @@ export { fieldSources, mappers } from './generated/providers.js';
  * except a record without the provider's id, which throws a MappingError naming the field.
  */
 export function mapUser<P extends ProviderId>(provider: P, raw: RawUsers[P]): UserOf<P> {
-  const mapper = mappers[provider];
+  // Own keys only: `mapUser('constructor', …)` must not reach Object.prototype.constructor.
+  const mapper = Object.hasOwn(mappers, provider) ? mappers[provider] : undefined;
   if (!mapper) throw new TypeError(`mapUser: unknown provider ${String(provider)}`);
   return mapper(raw);
 }

@@ -1,6 +1,15 @@
 import type { FieldSources } from '../fields.js';
 import { api, manual, none, type ProviderCapabilities } from '../lifecycle/capability.js';
-import { buildUser, finite, isIanaZone, isoFromEpochMs, record, requireId, text } from '../map-helpers.js';
+import {
+  buildUser,
+  finite,
+  isIanaZone,
+  isoFromEpochMs,
+  lookup,
+  record,
+  requireId,
+  text,
+} from '../map-helpers.js';
 import type { RawUsers, UserOf, UserStatus } from '../model.js';
 
 export const blynkSources: FieldSources = {
@@ -26,12 +35,12 @@ export const blynkSources: FieldSources = {
   lastLoginAt: 'lastLoggedAt (epoch ms) (only on single-user reads)',
 };
 
-const STATUS: Record<string, UserStatus> = {
+const STATUS = lookup<UserStatus>({
   active: 'active',
   inactive: 'inactive',
   suspended: 'inactive',
   pending: 'invited',
-};
+});
 
 /** Blynk: numeric `id`; one `name`; statuses Pending/Active/Inactive/Suspended; epoch-ms timestamps. */
 export function mapBlynkUser(raw: RawUsers['blynk']): UserOf<'blynk'> {
@@ -47,7 +56,7 @@ export function mapBlynkUser(raw: RawUsers['blynk']): UserOf<'blynk'> {
     {
       name: text(r['name']),
       emails: email ? [{ address: email }] : [],
-      status: STATUS[text(r['status'])?.toLowerCase() ?? ''] ?? 'unknown',
+      status: STATUS(text(r['status'])?.toLowerCase()) ?? 'unknown',
       roles: roleId === undefined ? [] : [`role:${roleId}`],
       title: text(r['title']),
       phone: text(r['phoneNumber']),

@@ -5,6 +5,7 @@ import {
   buildUser,
   isIanaZone,
   isoFromString,
+  lookup,
   record,
   requireId,
   strings,
@@ -35,14 +36,14 @@ export const thenaSources: FieldSources = {
   lastLoginAt: 'lastLoginAt',
 };
 
-const STATUS: Record<string, UserStatus> = {
+const STATUS = lookup<UserStatus>({
   ACTIVE: 'active',
   INACTIVE: 'inactive',
   DEACTIVATED: 'inactive',
   DISABLED: 'inactive',
   INVITED: 'invited',
   PENDING: 'invited',
-};
+});
 
 /** Thena: `id`; one `name`; `status` strings (ACTIVE, INACTIVE, …) or the `isActive` flag; `userType` as role. */
 export function mapThenaUser(raw: RawUsers['thena']): UserOf<'thena'> {
@@ -52,8 +53,7 @@ export function mapThenaUser(raw: RawUsers['thena']): UserOf<'thena'> {
   const statusText = text(r['status'])?.toUpperCase();
   const active = bool(r['isActive']);
   const status: UserStatus =
-    (statusText === undefined ? undefined : STATUS[statusText]) ??
-    (active === true ? 'active' : active === false ? 'inactive' : 'unknown');
+    STATUS(statusText) ?? (active === true ? 'active' : active === false ? 'inactive' : 'unknown');
   const userType = text(r['userType']);
   const teams = Array.isArray(r['teams'])
     ? strings(
