@@ -307,7 +307,7 @@ export function create${Name}Client(options: ${Name}ClientOptions): ${Name}Clien
         nextCursor: (page) => page.next_cursor,
         key: (u) => u.id,
         noun: 'users',
-      }),
+      }, { pageSize: limit }),
       paging,
     );
   }

@@ -92,16 +92,17 @@ export function pageNumberPages<Page, Item>(
       if (total !== undefined) return read >= pagesFor(total) ? undefined : n + 1;
       return items.length < o.pageSize ? undefined : n + 1;
     },
+    pageSize: o.pageSize,
     ...(o.total
       ? {
           total: (page: Page) => o.total?.(page),
+          // Lazy: an announced total of 10^15 costs nothing until pages are really fetched.
           plan: (page: Page, n: number) => {
             const total = o.total?.(page);
             if (total === undefined) return undefined;
-            return Array.from(
-              { length: Math.max(0, pagesFor(total) - (n - o.first + 1)) },
-              (_, i) => n + 1 + i,
-            );
+            return (function* () {
+              for (let k = n + 1; (k - o.first) * o.pageSize < total; k++) yield k;
+            })();
           },
         }
       : {}),

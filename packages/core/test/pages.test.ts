@@ -139,3 +139,24 @@ describe('paging styles as PageScheme builders, run by client.pages', () => {
     );
   });
 });
+
+describe('page-number plans are lazy', () => {
+  it('an announced total of 10^15 plans nothing up front', () => {
+    const style = pageNumberPages<Page, Item>({
+      first: 1,
+      pageSize: 3,
+      fetch: async () => ({ items: [] }),
+      items: (p) => p.items,
+      total: (p) => p.total,
+    });
+    const scheme = style({
+      provider: 'paged',
+      operation: 'listByPage',
+      error: () => new Error('x') as ApiError,
+    });
+    const plan = scheme.plan?.({ items: ITEMS.slice(0, 3), total: 1e15 }, 1, ITEMS.slice(0, 3));
+    const it = plan?.[Symbol.iterator]();
+    expect([it?.next().value, it?.next().value]).toEqual([2, 3]);
+    expect(scheme.pageSize).toBe(3);
+  });
+});
