@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Package quality gate for every published package: publint, @arethetypeswrong/cli (ESM-only
 // profile), and the tarball's contents (no tests, fixtures, sources maps or TypeScript sources;
-// README and LICENSE-relevant fields present). Run after `pnpm build`.
+// README and LICENSE-relevant fields present); and the GitHub workflows (scripts/workflows.mjs).
+// Run after `pnpm build`.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { publicPackages, root } from './packages.mjs';
+import { workflowProblems } from './workflows.mjs';
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const REQUIRED_FIELDS = [
@@ -62,6 +64,9 @@ for (const pkg of publicPackages()) {
   if (!files.includes('package.json')) fail(pkg.name, 'tarball has no package.json');
   console.log(`✓ ${pkg.name}: ${files.length} files, ${(packed.size / 1024).toFixed(1)} kB packed`);
 }
+for (const p of workflowProblems()) fail('.github/workflows', p);
+if (!problems)
+  console.log('✓ .github/workflows: valid, CI runs .ci/run, releases through changesets with provenance');
 if (problems) {
   console.error(`${problems} package problem(s)`);
   process.exit(1);

@@ -5,16 +5,16 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every package: { dir, name, version, private, json }. */
-export function workspacePackages() {
-  return readdirSync(join(root, 'packages'))
-    .filter((d) => existsSync(join(root, 'packages', d, 'package.json')))
+/** Every package of the workspace at `base` (this repository unless told): { id, dir, name, version, private, json }. */
+export function workspacePackages(base = root) {
+  return readdirSync(join(base, 'packages'))
+    .filter((d) => existsSync(join(base, 'packages', d, 'package.json')))
     .map((d) => {
-      const dir = join(root, 'packages', d);
+      const dir = join(base, 'packages', d);
       const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       return { id: d, dir, name: json.name, version: json.version, private: json.private === true, json };
     });
 }
 
 /** Published packages only. */
-export const publicPackages = () => workspacePackages().filter((p) => !p.private);
+export const publicPackages = (base = root) => workspacePackages(base).filter((p) => !p.private);

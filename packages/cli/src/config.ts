@@ -15,7 +15,7 @@ export class UsageError extends Error {
 }
 
 export async function loadSettings(
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   configPath: string | undefined,
   cwd: string,
 ): Promise<Settings> {

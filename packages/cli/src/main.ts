@@ -20,7 +20,7 @@ import { cliProviders } from './providers.js';
 export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Whether stderr is a terminal (progress output). */
   isTTY: boolean;
