@@ -2,7 +2,12 @@ import { lifecycleCapabilities } from '../generated/providers.js';
 import type { ProviderId } from '../model.js';
 import type { ProviderCapabilities } from './capability.js';
 
-export { type Capability, LIFECYCLE_ACTIONS, type LifecycleAction } from './capability.js';
+export {
+  type Capability,
+  LIFECYCLE_ACTIONS,
+  type LifecycleAction,
+  type ProviderCapabilities,
+} from './capability.js';
 
 /**
  * The capability table: provider × action → API operation or manual step. Derived from each
