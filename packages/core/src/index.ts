@@ -34,7 +34,14 @@ export {
   MAX_TIMER_MS,
   type OptionSchema,
 } from './options.js';
-export { cursorPages, offsetPages, type PageStyle, pageNumberPages, singlePage } from './pages.js';
+export {
+  cursorPages,
+  offsetPages,
+  type PageParts,
+  type PageStyle,
+  pageNumberPages,
+  singlePage,
+} from './pages.js';
 export {
   invalidPage,
   type PageScheme,

@@ -13,7 +13,8 @@ function itemsOf<Item>(ctx: PaginateContext, value: unknown, what: string): read
   return Array.isArray(value) ? (value as Item[]) : invalidPage(ctx, `response has no ${what} array`);
 }
 
-interface Common<Page, Item> {
+/** What every paging style needs: where the items are, their identity, what they are called. */
+export interface PageParts<Page, Item> {
   /** The items of a page (validated: anything but an array is an `invalid-response`). */
   items(page: Page): unknown;
   /** Identity of an item, to drop duplicates (see `PageScheme.key`). */
@@ -24,7 +25,7 @@ interface Common<Page, Item> {
 
 /** Opaque cursors: the next page's cursor comes with each page; null or absent on the last one. */
 export function cursorPages<Page, Item>(
-  o: Common<Page, Item> & {
+  o: PageParts<Page, Item> & {
     fetch(cursor: string | undefined, signal: AbortSignal): Promise<Page>;
     nextCursor(page: Page): string | null | undefined;
   },
@@ -43,7 +44,7 @@ export function cursorPages<Page, Item>(
 
 /** Offset + total: `offset` advances by the items each page really held, until the total. */
 export function offsetPages<Page, Item>(
-  o: Common<Page, Item> & {
+  o: PageParts<Page, Item> & {
     fetch(offset: number, signal: AbortSignal): Promise<Page>;
     /** The total the server announced. */
     total(page: Page): number | undefined;
@@ -72,7 +73,7 @@ export function offsetPages<Page, Item>(
  * is the last.
  */
 export function pageNumberPages<Page, Item>(
-  o: Common<Page, Item> & {
+  o: PageParts<Page, Item> & {
     first: 0 | 1;
     pageSize: number;
     fetch(page: number, signal: AbortSignal): Promise<Page>;
@@ -113,7 +114,7 @@ export function pageNumberPages<Page, Item>(
 
 /** Everything in one response (with the total it announces, when it does). */
 export function singlePage<Page, Item>(
-  o: Common<Page, Item> & {
+  o: PageParts<Page, Item> & {
     fetch(signal: AbortSignal): Promise<Page>;
     total?(page: Page): number | undefined;
   },
