@@ -17,7 +17,7 @@ import {
   type StepOutcome,
   type StepResult,
 } from '@rosterkit/users';
-import { loadSettings, missingSettings, type Settings } from './config.js';
+import { type LoadedSettings, loadSettings, missingSettings, type Settings } from './config.js';
 import { RowWriter } from './format.js';
 import { cliProviders } from './providers.js';
 
@@ -25,7 +25,7 @@ import { cliProviders } from './providers.js';
 export interface LifecycleIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   cwd: string;
 }
 
@@ -153,7 +153,7 @@ export async function runLifecycle(argv: readonly string[], io: LifecycleIo): Pr
       throw new LifecycleUsageError('onboard needs at least one --provider');
     }
 
-    let settings: Settings;
+    let loaded: LoadedSettings;
     if (values.sandbox) {
       const ids = requested.length ? requested : allProviders;
       const box = await startSandbox({
@@ -162,12 +162,13 @@ export async function runLifecycle(argv: readonly string[], io: LifecycleIo): Pr
         seed: positiveInt(values.seed, 'seed', 1),
       });
       stop = () => box.close();
-      settings = {};
+      loaded = { settings: {}, origins: {}, files: [] };
       for (const id of ids)
-        settings[id] = { baseUrl: box.providers[id].baseUrl, ...box.providers[id].credentials };
+        loaded.settings[id] = { baseUrl: box.providers[id].baseUrl, ...box.providers[id].credentials };
     } else {
-      settings = await loadSettings(io.env, values.config, io.cwd);
+      loaded = await loadSettings(io.env, values.config, io.cwd);
     }
+    const settings = loaded.settings;
     const ids = requested.length ? requested : (Object.keys(settings) as ProviderId[]);
     if (ids.length === 0)
       throw new LifecycleUsageError(
@@ -178,9 +179,9 @@ export async function runLifecycle(argv: readonly string[], io: LifecycleIo): Pr
       const s = settings[id];
       if (!s)
         throw new LifecycleUsageError(
-          `provider ${id} is not configured (set ${missingSettings(id, {}).join(', ')})`,
+          `provider ${id} is not configured (set ${missingSettings(id, loaded).join(', ')})`,
         );
-      const missing = missingSettings(id, s);
+      const missing = missingSettings(id, loaded);
       if (missing.length) throw new LifecycleUsageError(`provider ${id} is missing ${missing.join(', ')}`);
       // Reads are retried as usual; applyPlan sends every write with retry: false.
       const client = cliProviders[id].create(s, {});
