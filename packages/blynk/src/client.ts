@@ -1,13 +1,15 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
+  checkCredential,
   checkHeaderValue,
   checkList,
   checkOptions,
   checkString,
   createApiClient,
+  createCredential,
   createTokenLifecycle,
-  InputError,
   invalidPage,
   type OptionSchema,
   optionalInteger,
@@ -15,6 +17,7 @@ import {
   type ProviderDefinition,
   paginate,
   requireHeaderValue,
+  type TokenLifecycle,
 } from '@rosterkit/core';
 import { decodeBlynkError, isBlynkErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
@@ -34,9 +37,16 @@ export interface BlynkClientOptions extends ClientOptions {
   baseUrl?: string;
   /** OAuth2 client (Console › Developer Zone › OAuth2); the client fetches and refreshes tokens. */
   clientId?: string;
-  clientSecret?: string;
-  /** Or a static access token instead of a client. */
-  token?: string;
+  /**
+   * The client's secret, or a function returning it (called when a token is first needed, and
+   * again when the token endpoint refuses the secret it returned: a rotated secret).
+   */
+  clientSecret?: Credential;
+  /**
+   * Or an access token instead of a client; as a function, it is called when first needed and
+   * again when Blynk answers 401.
+   */
+  token?: Credential;
   /** Extra host names a 308 region redirect may go to (white-label domains); `*.blynk.cloud` always may. */
   allowedRedirectHosts?: readonly string[];
 }
@@ -58,21 +68,21 @@ export interface BlynkClient extends ApiClient<paths> {
 /** Blynk's own options, checked once at creation (the shared ones are checked by core). */
 const blynkSchema: OptionSchema = {
   clientId: checkHeaderValue,
-  clientSecret: checkHeaderValue,
-  token: checkHeaderValue,
+  clientSecret: checkCredential,
+  token: checkCredential,
   allowedRedirectHosts: checkList(checkString),
 };
 
 export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
   checkOptions('blynk', blynkSchema, options);
-  const staticToken = options.token;
-  const clientId = staticToken ? undefined : requireHeaderValue('blynk', 'clientId', options.clientId);
-  const clientSecret = staticToken
+  const bearer = options.token === undefined ? undefined : createCredential('blynk', 'token', options.token);
+  const clientId = bearer ? undefined : requireHeaderValue('blynk', 'clientId', options.clientId);
+  const encode = (secret: string) => btoa(`${clientId}:${secret}`);
+  const secret = bearer
     ? undefined
-    : requireHeaderValue('blynk', 'clientSecret', options.clientSecret);
-  if (!staticToken && (!clientId || !clientSecret))
-    throw new InputError('blynk', 'clientId', 'pass clientId and clientSecret, or token');
-  const basic = clientId ? btoa(`${clientId}:${clientSecret}`) : undefined;
+    : createCredential('blynk', 'clientSecret', options.clientSecret, {
+        secretsOf: (s) => [s, encode(s)],
+      });
   const extraHosts = new Set(options.allowedRedirectHosts ?? []);
 
   const provider: ProviderDefinition = {
@@ -93,7 +103,7 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
   // OAuth2 client credentials: one token fetch at a time; each refresh token is used once, and a
   // refused one falls back to the client credentials. A refused client is an `auth` error at once.
   let refreshToken: string | undefined;
-  const tokens = createTokenLifecycle(async () => {
+  const tokens: TokenLifecycle = createTokenLifecycle(async () => {
     let token: Token | undefined;
     if (refreshToken) {
       const used = refreshToken;
@@ -103,8 +113,11 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
         .then((r) => r.data)
         .catch(() => undefined); // an expired or used refresh token: fall back to the client credentials
     }
-    token ??= (await api.POST('/oauth2/token', { params: { query: { grant_type: 'client_credentials' } } }))
-      .data;
+    token ??= (
+      await (secret as NonNullable<typeof secret>).withRenewal(() =>
+        api.POST('/oauth2/token', { params: { query: { grant_type: 'client_credentials' } } }),
+      )
+    ).data;
     refreshToken = token.refresh_token ?? undefined;
     return { token: token.access_token, expiresIn: token.expires_in };
   });
@@ -115,17 +128,18 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
     {
       async apply(request) {
         if (TOKEN_PATH.test(new URL(request.url).pathname)) {
-          if (basic) request.headers.set('Authorization', `Basic ${basic}`);
+          if (secret)
+            request.headers.set('Authorization', `Basic ${encode(await secret.get(request.signal))}`);
           return;
         }
-        const token = staticToken ?? (await tokens.get(request.signal));
+        const token = await (bearer ?? tokens).get(request.signal);
         request.headers.set('Authorization', `Bearer ${token}`);
         return token;
       },
-      secrets: () => [clientSecret, basic, tokens.current(), refreshToken, staticToken],
+      secrets: () => [...((bearer ?? secret)?.secrets() ?? []), tokens.current(), refreshToken],
       isTokenPath: (path) => TOKEN_PATH.test(path),
-      isExpired: (error) => error.status === 401 && !staticToken,
-      refresh: async (signal, used) => void (await tokens.renew(used, signal)),
+      isExpired: (error) => error.status === 401 && (bearer?.rotates ?? true),
+      refresh: async (signal, used) => void (await (bearer ?? tokens).renew(used, signal)),
     },
     options,
   );

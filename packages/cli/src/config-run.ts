@@ -1,3 +1,4 @@
+import { apiLog, isVerbose } from './api-log.js';
 import { EXIT, type FlagValues, type Io } from './command.js';
 import { loadSettings, missingSettings, userConfigPath } from './config.js';
 import { isAuthFailure } from './list-run.js';
@@ -31,7 +32,11 @@ export async function runConfigCheck(values: FlagValues, io: Io): Promise<number
       continue;
     }
     try {
-      const source = p.create(s, { timeoutMs: 15_000, retry: { maxAttempts: 2 } });
+      const source = p.create(s, {
+        timeoutMs: 15_000,
+        retry: { maxAttempts: 2 },
+        ...(isVerbose(values, io) ? { onEvent: apiLog(id, io) } : {}),
+      });
       for await (const _ of source.iterateUsers(undefined, {})) break;
       io.stdout(
         `${id.padEnd(11)} ok: ${safeText(s['baseUrl'] ?? 'default URL')} reachable, credentials accepted\n`,

@@ -60,6 +60,10 @@ export const FLAGS = {
   },
   'fault-kinds': { type: 'string', value: '<a,b,…>', help: 'Sandbox: only these fault kinds' },
   quiet: { type: 'boolean', short: 'q', help: 'No progress output' },
+  verbose: {
+    type: 'boolean',
+    help: 'Log each API request on stderr (method, URL, status, time; never a credential); ROSTER_DEBUG=api does the same',
+  },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;

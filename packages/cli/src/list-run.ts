@@ -10,6 +10,7 @@ import {
   type User,
   type UserSource,
 } from '@rosterkit/users';
+import { apiLog, isVerbose } from './api-log.js';
 import { EXIT, type FlagValues, type Io, UsageError } from './command.js';
 import { type LoadedSettings, loadSettings, missingSettings } from './config.js';
 import { directoryRow, FORMATS, type Format, RowWriter, sortUsers, toRecord } from './format.js';
@@ -82,7 +83,8 @@ export async function runList(command: 'users' | 'directory', values: FlagValues
         command,
       );
     }
-    const progress = io.isTTY && !values['quiet'];
+    const verbose = isVerbose(values, io);
+    const progress = io.isTTY && !values['quiet'] && !verbose;
     const sources: UserSource[] = [];
     for (const id of ids) {
       const s = loaded.settings[id];
@@ -90,7 +92,11 @@ export async function runList(command: 'users' | 'directory', values: FlagValues
       if (!s) throw new UsageError(`provider ${id} is not configured (set ${missing.join(', ')})`, command);
       if (missing.length)
         throw new UsageError(`provider ${id} is incomplete: missing ${missing.join(', ')}`, command);
-      const common: ClientOptions = progress ? { onEvent: (e) => io.stderr(describeEvent(id, e)) } : {};
+      const common: ClientOptions = verbose
+        ? { onEvent: apiLog(id, io) }
+        : progress
+          ? { onEvent: (e) => io.stderr(describeEvent(id, e)) }
+          : {};
       sources.push(cliProviders[id].create(s, common));
     }
 

@@ -44,6 +44,7 @@ const LIST_FLAGS = [
   'fault-kinds',
   'no-formula-escape',
   'quiet',
+  'verbose',
 ] as const;
 
 const users: Command = {
@@ -89,7 +90,7 @@ const sandbox: Command = {
 const configCheck: Command = {
   name: ['config', 'check'],
   summary: 'Show which providers are configured and reachable (no secrets printed)',
-  flags: pick('config'),
+  flags: pick('config', 'verbose'),
   notes: () =>
     `${CREDENTIALS_NOTE()}\n\nExit codes: 0 every configured provider answered; 1 nothing configured, a provider\nincomplete or unreachable; 4 a provider refused the credentials.`,
   examples: ['roster config check', 'roster config check --config ./roster.config.json'],

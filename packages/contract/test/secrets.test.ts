@@ -163,6 +163,36 @@ describe('no secret in any error, event or CLI output', () => {
       expect(code).not.toBe(0);
       expect(stderr).toContain(id);
       check(box, [stdout, stderr]);
+
+      // `roster --verbose` and ROSTER_DEBUG=api: one line per request on stderr, never a credential.
+      const healthy = boxes.at(-1) as Sandbox<SandboxProviderId>;
+      for (const [args, debug, on] of [
+        [['--verbose'], {}, healthy],
+        [[], { ROSTER_DEBUG: 'net,api' }, box],
+      ] as const) {
+        const venv: Record<string, string> = { ...debug };
+        for (const [key, variable] of Object.entries(cliProviders[id].settings)) {
+          const value = key === 'baseUrl' ? on.providers[id].baseUrl : on.providers[id].credentials[key];
+          if (value !== undefined) venv[variable] = value;
+        }
+        let log = '';
+        let out = '';
+        await main(['users', '--provider', id, '--format', 'json', ...args], {
+          env: venv,
+          cwd: process.cwd(),
+          isTTY: false,
+          stdout: (s) => {
+            out += s;
+          },
+          stderr: (s) => {
+            log += s;
+          },
+        });
+        const lines = log.split('\n').filter((l) => / - \d{3} in \d+ ms/.test(l));
+        expect(lines.length, log.slice(0, 300)).toBeGreaterThan(0);
+        for (const l of lines) expect(l).toMatch(new RegExp(`^${id}: (GET|POST) http://127\\.0\\.0\\.1:`));
+        check(on, [log, out]);
+      }
     }, 60_000);
   }
 });

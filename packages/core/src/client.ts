@@ -4,8 +4,15 @@ import createClient, {
   type MaybeOptionalInit,
   type Middleware,
 } from 'openapi-fetch';
-import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
-import { ApiError, RosterkitError } from './errors.js';
+import type {
+  ErrorResponseJSON,
+  HttpMethod,
+  MediaType,
+  PathsWithMethod,
+  RequiredKeysOf,
+} from 'openapi-typescript-helpers';
+import { CredentialFailure } from './credential.js';
+import { ApiError, isApiError, RosterkitError } from './errors.js';
 import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
 import type { PageStyle } from './pages.js';
 import { type PaginateOptions, paginate } from './paginate.js';
@@ -152,6 +159,23 @@ type InitParam<Init> =
 /** openapi-fetch's success branch: errors are thrown as ApiError, so `data` is always the 2xx body. */
 export type Success<R> = R extends { data?: never; error: unknown } ? never : Omit<R, 'error'>;
 
+/**
+ * The error body the spec documents for one operation — the JSON of its 4xx, 5xx and `default`
+ * responses, from the generated types (what openapi-fetch types `error` as).
+ */
+export type OperationErrorBody<Paths, P extends keyof Paths, M extends keyof Paths[P]> =
+  // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript-helpers' own constraint
+  ErrorResponseJSON<Paths[P][M] & Record<string | number, any>>;
+
+/**
+ * An ApiError of one operation whose body is typed by that operation's documented error
+ * responses. The body is what the server sent (redacted): the guard checks that it is a JSON
+ * object (or absent), not each field, so read fields as the spec's optional/union types say.
+ */
+export type OperationError<Body> = ApiError & { readonly body: Body | undefined };
+
+type Method = (typeof METHODS)[number];
+
 // biome-ignore lint/complexity/noBannedTypes: openapi-fetch's own constraint
 type OkMethod<Paths extends Record<string, Record<HttpMethod, {}>>, M extends HttpMethod> = <
   Path extends PathsWithMethod<Paths, M>,
@@ -199,6 +223,19 @@ export interface ApiClient<Paths extends {}> {
   use(...middleware: ClientMiddleware[]): void;
   /** Removes middleware added with `use`. */
   eject(...middleware: ClientMiddleware[]): void;
+  /**
+   * True when `error` is an HTTP failure of this client's `method path` operation (an ApiError of
+   * any copy of core) with a JSON object body or none; narrows `error.body` to the error schema
+   * the spec documents for that operation: `if (client.isErrorOf(e, 'GET', '/users')) e.body?.…`.
+   */
+  isErrorOf<
+    M extends 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    P extends PathsWithMethod<Paths, Lowercase<M>>,
+  >(
+    error: unknown,
+    method: M,
+    path: P,
+  ): error is OperationError<OperationErrorBody<Paths, P, Lowercase<M> & keyof Paths[P]>>;
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -360,6 +397,14 @@ export function createApiClient<Paths extends {}>(
 
   function toApiError(error: unknown, operation: string, signal: AbortSignal): ApiError {
     if (error instanceof ApiError) return error;
+    // The caller's credential function threw: the credentials could not be had (message redacted).
+    if (error instanceof CredentialFailure)
+      return makeError({
+        operation,
+        kind: 'auth',
+        message: `${provider.id} ${operation}: ${error.message}`,
+        cause: error.cause,
+      });
     // Bad input found while building the request (a header param): thrown as it is.
     if (error instanceof RosterkitError) throw error;
     if (signal.aborted && !(error instanceof TransportFailure)) {
@@ -410,6 +455,13 @@ export function createApiClient<Paths extends {}>(
   }
 
   const client = {
+    isErrorOf: (error: unknown, method: Method, path: string) =>
+      isApiError(error) &&
+      error.provider === provider.id &&
+      error.operation === operationOf(method, path) &&
+      (error.kind === 'http' || error.kind === 'auth') &&
+      error.status >= 400 &&
+      (error.body === undefined || (typeof error.body === 'object' && error.body !== null)),
     provider: provider.id,
     baseUrl: url,
     redact: (text: string) => redactor.text(text),

@@ -5,10 +5,20 @@ export {
   type ClientMiddleware,
   type ClientOptions,
   createApiClient,
+  type OperationError,
+  type OperationErrorBody,
   type ProvidedHeaders,
   type ProviderDefinition,
   type Success,
 } from './client.js';
+export {
+  type Credential,
+  type CredentialSource,
+  type CredentialSpec,
+  checkCredential,
+  createCredential,
+  headerAuth,
+} from './credential.js';
 export {
   ApiError,
   type ApiErrorInit,

@@ -10,30 +10,33 @@
  * token endpoint does.
  */
 
-export interface TokenGrant {
-  token: string;
+export interface TokenGrant<T = string> {
+  token: T;
   /** Lifetime in seconds, when the provider says; the token is renewed a little before it ends. */
   expiresIn?: number | undefined;
 }
 
-export interface TokenLifecycle {
+export interface TokenLifecycle<T = string> {
   /** A valid token: the cached one, or the result of the one fetch in flight. */
-  get(signal?: AbortSignal): Promise<string>;
+  get(signal?: AbortSignal): Promise<T>;
   /**
    * The token `used` was refused: fetch another, unless a newer one is already here or on its way
    * (then that one is shared).
    */
-  renew(used: string | undefined, signal?: AbortSignal): Promise<string>;
+  renew(used: T | undefined, signal?: AbortSignal): Promise<T>;
   /** The token in use, if any (for redaction). */
-  current(): string | undefined;
+  current(): T | undefined;
 }
 
-export function createTokenLifecycle(fetchToken: () => Promise<TokenGrant>): TokenLifecycle {
-  let token: string | undefined;
+export function createTokenLifecycle(fetchToken: () => Promise<TokenGrant>): TokenLifecycle;
+/** The same for a credential that is not one string (a pair of values, say). */
+export function createTokenLifecycle<T>(fetchToken: () => Promise<TokenGrant<T>>): TokenLifecycle<T>;
+export function createTokenLifecycle<T>(fetchToken: () => Promise<TokenGrant<T>>): TokenLifecycle<T> {
+  let token: T | undefined;
   let expiresAt = Number.POSITIVE_INFINITY;
-  let pending: Promise<string> | undefined;
+  let pending: Promise<T> | undefined;
 
-  const start = (): Promise<string> => {
+  const start = (): Promise<T> => {
     pending ??= (async () => {
       try {
         const grant = await fetchToken();

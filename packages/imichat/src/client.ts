@@ -1,10 +1,13 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
+  checkCredential,
   checkHeaderValue,
   checkOptions,
   checkString,
   createApiClient,
+  createCredential,
   createTokenLifecycle,
   InputError,
   invalidPage,
@@ -16,6 +19,7 @@ import {
   requireBaseUrl,
   requireHeaderValue,
   requireString,
+  type TokenLifecycle,
 } from '@rosterkit/core';
 import { AUTHORIZE_HEADER, FIRST_PAGE, PAGE_SIZE, type SearchFilter, searchBody } from './assumptions.js';
 import { decodeImichatError, isImichatErrorBody } from './errors.js';
@@ -45,8 +49,11 @@ export interface ImichatClientOptions extends ClientOptions {
   baseUrl?: string;
   /** e.g. `acme.imi.chat`; the base URL becomes `https://acme.imi.chat/v3.1`. */
   tenantDomain?: string;
-  /** The API key from Admin Console › Assets › API keys. */
-  apiKey: string;
+  /**
+   * The API key from Admin Console › Assets › API keys; or a function returning it (called when
+   * first needed, and again when `/authorize` refuses the key it returned: a rotated key).
+   */
+  apiKey: Credential;
   /** Domain name paired with the key in `APIKey@DomainName`; default: the base URL's host. */
   domainName?: string;
   /** The team (numeric id) every call is made for; sent as the `teamid` header. */
@@ -70,7 +77,7 @@ export interface ImichatClient extends ApiClient<ImichatPaths> {
 const imichatSchema: OptionSchema = {
   baseUrl: checkString,
   tenantDomain: checkHeaderValue,
-  apiKey: checkHeaderValue,
+  apiKey: checkCredential,
   domainName: checkHeaderValue,
   teamId: (p, f, v) => {
     if (!(typeof v === 'string' ? /^[0-9]+$/.test(v) : Number.isSafeInteger(v) && (v as number) >= 0))
@@ -86,15 +93,18 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
     options.baseUrl ?? `https://${requireString('imichat', 'tenantDomain', options.tenantDomain)}/v3.1`,
     options,
   );
-  const apiKey = requireHeaderValue('imichat', 'apiKey', options.apiKey);
   const teamId = requireHeaderValue('imichat', 'teamId', String(options.teamId));
   if (!/^[0-9]+$/.test(teamId)) throw new InputError('imichat', 'teamId', 'must be a numeric team id');
   const domain = options.domainName ?? new URL(baseUrl).host;
-  const credential = btoa(`${apiKey}@${domain}`);
+  const encode = (apiKey: string) => btoa(`${apiKey}@${domain}`);
+  const key = createCredential('imichat', 'apiKey', options.apiKey, {
+    secretsOf: (apiKey) => [apiKey, encode(apiKey)],
+  });
 
-  // One /authorize at a time; a refused key (any error there, 2004 included) is an `auth` error.
-  const tokens = createTokenLifecycle(async () => {
-    const { response } = await api.GET('/authorize');
+  // One /authorize at a time; a refused key (any error there, 2004 included) is an `auth` error,
+  // after asking a key function once for a new key.
+  const tokens: TokenLifecycle = createTokenLifecycle(async () => {
+    const { response } = await key.withRenewal(() => api.GET('/authorize'));
     const value = response.headers.get('access_token');
     if (!value)
       throw api.error({
@@ -111,7 +121,7 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
     {
       async apply(request) {
         if (new URL(request.url).pathname.endsWith('/authorize')) {
-          request.headers.set(AUTHORIZE_HEADER, credential);
+          request.headers.set(AUTHORIZE_HEADER, encode(await key.get(request.signal)));
           return;
         }
         const token = await tokens.get(request.signal);
@@ -119,7 +129,7 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
         if (!request.headers.has('teamid')) request.headers.set('teamid', teamId);
         return token;
       },
-      secrets: () => [apiKey, credential, tokens.current()],
+      secrets: () => [...key.secrets(), tokens.current()],
       isTokenPath: (path) => path.endsWith('/authorize'),
       // 2004 = access token expired: authorize again, once.
       isExpired: (error) => error.code === '2004',

@@ -1,18 +1,19 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
   checkBoolean,
+  checkCredential,
   checkHeaderValue,
   checkOptions,
   createApiClient,
+  createCredential,
   createEtagCache,
-  createTokenLifecycle,
-  InputError,
+  headerAuth,
   type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
   type ProviderDefinition,
-  requireHeaderValue,
   requireUuid,
   singlePage,
 } from '@rosterkit/core';
@@ -43,7 +44,7 @@ export interface RezolveClientOptions extends ClientOptions {
   /** Keycloak realm (`realmname`). */
   realm?: string;
   /** A bearer token, or a function returning a fresh one (called again when the token expires). */
-  token: string | (() => string | Promise<string>);
+  token: Credential;
   /** ETag revalidation of GETs: a 304 returns the cached body. Default true. */
   etagCache?: boolean;
 }
@@ -68,7 +69,7 @@ export interface RezolveClient extends ApiClient<RezolvePaths> {
 const rezolveSchema: OptionSchema = {
   tenantId: (p, f, v) => void requireUuid(p, f, v),
   realm: checkHeaderValue,
-  token: (p, f, v) => (typeof v === 'function' ? undefined : checkHeaderValue(p, f, v)),
+  token: checkCredential,
   etagCache: checkBoolean,
 };
 
@@ -76,38 +77,25 @@ export function createRezolveClient(options: RezolveClientOptions): RezolveClien
   checkOptions('rezolve', rezolveSchema, options);
   const tenantId = requireUuid('rezolve', 'tenantId', options.tenantId);
   const realm = options.realm;
-  const source = options.token;
-  const staticToken = typeof source === 'string' ? source : undefined;
-  if (source === undefined)
-    throw new InputError('rezolve', 'token', 'must be a token or a function returning one');
   // A token function: called once at a time, again when the token is refused; bounded by each
   // call's budget however long it takes.
-  const tokens = createTokenLifecycle(async () => ({
-    token: requireHeaderValue('rezolve', 'token', await (source as () => string | Promise<string>)()),
-  }));
+  const token = createCredential('rezolve', 'token', options.token);
 
   const api = createApiClient<RezolvePaths>(
     rezolveProvider,
     options.baseUrl,
-    {
-      async apply(request) {
-        const token = staticToken ?? (await tokens.get(request.signal));
-        request.headers.set('Authorization', `Bearer ${token}`);
+    headerAuth(
+      token,
+      (request, value) => {
+        request.headers.set('Authorization', `Bearer ${value}`);
         // A per-call header parameter may name another tenant or realm: it is checked like the option.
         const tenant = request.headers.get('x-tenantid');
         if (tenant === null) request.headers.set('x-tenantid', tenantId);
         else requireUuid('rezolve', 'params.header.x-tenantid', tenant);
         if (realm && !request.headers.has('realmname')) request.headers.set('realmname', realm);
-        return token;
       },
-      secrets: () => [staticToken, tokens.current()],
-      ...(staticToken === undefined
-        ? {
-            isExpired: (error) => error.code === 'TOKEN_EXPIRED' || error.status === 401,
-            refresh: async (signal, used) => void (await tokens.renew(used, signal)),
-          }
-        : {}),
-    },
+      (error) => error.code === 'TOKEN_EXPIRED' || error.status === 401,
+    ),
     options,
     options.etagCache === false ? [] : [createEtagCache()],
   );

@@ -1,7 +1,10 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
   createApiClient,
+  createCredential,
+  headerAuth,
   InputError,
   invalidPage,
   optionalInteger,
@@ -46,11 +49,15 @@ export interface RocketChatClientOptions extends ClientOptions {
   /**
    * Sent as `X-User-Id`. Give both `userId` and `authToken`, or neither for an anonymous client
    * (only `users.register`, `users.forgotPassword`, `users.sendConfirmationEmail`,
-   * `users.verifyEmail` and `users.2fa.sendEmailCode` work without a login).
+   * `users.verifyEmail` and `users.2fa.sendEmailCode` work without a login). A value: the user a
+   * token belongs to stays the same when the token is rotated or re-issued by a new login.
    */
   userId?: string;
-  /** Personal access token or login token, sent as `X-Auth-Token`. */
-  authToken?: string;
+  /**
+   * Personal access token or login token, sent as `X-Auth-Token`; or a function returning one
+   * (called when first needed, and again when the server answers 401 — a login token ended).
+   */
+  authToken?: Credential;
   /** Largest avatar `setAvatar` uploads, in bytes (default 100 MiB, the server's default limit). */
   maxAvatarBytes?: number;
 }
@@ -127,20 +134,22 @@ function sniffImage(head: Uint8Array): string | undefined {
 export function createRocketChatClient(options: RocketChatClientOptions): RocketChatClient {
   const anonymous = options.userId === undefined && options.authToken === undefined;
   const userId = anonymous ? '' : requireHeaderValue('rocketchat', 'userId', options.userId);
-  const authToken = anonymous ? '' : requireHeaderValue('rocketchat', 'authToken', options.authToken);
+  const token = anonymous ? undefined : createCredential('rocketchat', 'authToken', options.authToken);
   const maxAvatarBytes =
     optionalInteger('rocketchat', 'maxAvatarBytes', options.maxAvatarBytes, 1) ?? DEFAULT_MAX_AVATAR_BYTES;
   const api = createApiClient<paths>(
     rocketchatProvider,
     options.baseUrl,
-    {
-      apply(request) {
-        if (anonymous) return;
-        request.headers.set('X-User-Id', userId);
-        request.headers.set('X-Auth-Token', authToken);
-      },
-      secrets: () => [authToken],
-    },
+    token === undefined
+      ? { apply() {}, secrets: () => [] }
+      : headerAuth(
+          token,
+          (request, value) => {
+            request.headers.set('X-User-Id', userId);
+            request.headers.set('X-Auth-Token', value);
+          },
+          (error) => error.status === 401,
+        ),
     options,
   );
   // Every call is checked against the operation's preflight rules before anything is sent.

@@ -1,7 +1,10 @@
 import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
   createApiClient,
+  createCredential,
+  headerAuth,
   InputError,
   invalidPage,
   optionalInteger,
@@ -33,8 +36,13 @@ interface BaseOptions extends ClientOptions {
   /** Default `https://platform.thena.ai`. */
   baseUrl?: string;
 }
-/** Current auth: a personal or app API key (`x-api-key`), or the older JWT + organization id. */
-export type ThenaClientOptions = BaseOptions & ({ apiKey: string } | { token: string; orgId: string });
+/**
+ * Current auth: a personal or app API key (`x-api-key`), or the older JWT + organization id. The key
+ * (or the JWT) may be a function returning it: called when first needed, and again when Thena
+ * answers 401, so a rotated key is picked up without a new client.
+ */
+export type ThenaClientOptions = BaseOptions &
+  ({ apiKey: Credential } | { token: Credential; orgId: string });
 
 /**
  * What iterateUsers reads: by default `GET /v1/users/list` (every user, one response); with
@@ -53,27 +61,30 @@ export interface ThenaClient extends ApiClient<paths> {
 }
 
 export function createThenaClient(options: ThenaClientOptions): ThenaClient {
-  const headers: [string, string][] =
-    'apiKey' in options && options.apiKey !== undefined
-      ? [['x-api-key', requireHeaderValue('thena', 'apiKey', options.apiKey)]]
-      : 'token' in options
-        ? [
-            ['Authorization', `Bearer ${requireHeaderValue('thena', 'token', options.token)}`],
-            ['x-org-id', requireHeaderValue('thena', 'orgId', options.orgId)],
-          ]
-        : (() => {
-            throw new InputError('thena', 'apiKey', 'pass apiKey, or token and orgId');
-          })();
-  const secrets = headers.map(([, v]) => v.replace(/^Bearer /, ''));
+  const legacy = !('apiKey' in options && options.apiKey !== undefined);
+  if (legacy && !('token' in options))
+    throw new InputError('thena', 'apiKey', 'pass apiKey, or token and orgId');
+  const key = legacy
+    ? createCredential('thena', 'token', (options as { token: Credential }).token)
+    : createCredential('thena', 'apiKey', (options as { apiKey: Credential }).apiKey);
+  const orgId = legacy
+    ? requireHeaderValue('thena', 'orgId', (options as { orgId: string }).orgId)
+    : undefined;
   const api = createApiClient<paths>(
     thenaProvider,
     options.baseUrl ?? 'https://platform.thena.ai',
-    {
-      apply(request) {
-        for (const [k, v] of headers) request.headers.set(k, v);
+    headerAuth(
+      key,
+      (request, value) => {
+        if (orgId === undefined) request.headers.set('x-api-key', value);
+        else {
+          request.headers.set('Authorization', `Bearer ${value}`);
+          request.headers.set('x-org-id', orgId);
+        }
       },
-      secrets: () => secrets,
-    },
+      (error) => error.status === 401,
+      orgId === undefined ? [] : [orgId],
+    ),
     options,
   );
 
