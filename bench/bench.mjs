@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createBlynkClient } from '@rosterkit/blynk';
+import { cliProviders } from '@rosterkit/cli';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { startSandbox } from '@rosterkit/sandbox';
 import { createThenaClient } from '@rosterkit/thena';
@@ -246,55 +247,18 @@ if (want(3)) {
 // 4. mapUser throughput
 if (want(4)) {
   const box = await startSandbox({ users: 1000, seed: 3 });
+  // Every provider in the registry: up to 1,000 of its sandbox records, read through its client.
   const samples = {};
   for (const p of providers) {
-    const { baseUrl, credentials: c } = box.providers[p];
-    const res = await fetch(
-      {
-        thena: `${baseUrl}/v1/users/list`,
-        imichat: null,
-        rocketchat: `${baseUrl}/api/v1/users.list?count=0`,
-        blynk: null,
-        rezolve: `${baseUrl}/user/list?type=agent&module=ticketing`,
-      }[p] ?? 'about:blank',
-      {
-        headers: {
-          'x-api-key': c.apiKey ?? '',
-          'x-user-id': c.userId ?? '',
-          'x-auth-token': c.authToken ?? '',
-          authorization: `Bearer ${c.token ?? ''}`,
-          'x-tenantid': c.tenantId ?? '',
-        },
-      },
-    ).catch(() => undefined);
-    const body = res?.ok ? await res.json() : undefined;
-    samples[p] = body?.users ?? body?.data?.users ?? body?.data;
+    const { baseUrl, credentials } = box.providers[p];
+    const records = [];
+    for await (const raw of cliProviders[p].create({ baseUrl, ...credentials }, {}).iterateUsers()) {
+      records.push(raw);
+      if (records.length === 1000) break;
+    }
+    if (records.length === 0) throw new Error(`bench: the ${p} sandbox listed no users to map`);
+    samples[p] = records;
   }
-  // imi.chat and Blynk need a token first: read a page through their records in the sandbox instead.
-  samples.imichat = Array.from({ length: 1000 }, (_, i) => ({
-    id: 1000 + i,
-    first_name: 'Ada',
-    last_name: 'Lovelace',
-    login_id: `ada${i}`,
-    email_id: `ada${i}@example.com`,
-    status: i % 9 ? 'active' : 'inactive',
-    role_type: 'Customer Care',
-    created_at: '2024-03-01T10:00:00Z',
-    updated_at: '2024-03-02 10:00:00.000',
-  }));
-  samples.blynk = Array.from({ length: 1000 }, (_, i) => ({
-    id: 100 + i,
-    name: 'Ada Lovelace',
-    email: `ada${i}@example.com`,
-    roleId: 3,
-    orgId: 7,
-    isDev: false,
-    status: 'Active',
-    tz: 'Europe/London',
-    locale: 'en_GB',
-    registeredAt: 1700000000000 + i,
-    lastLoggedAt: 1718000000000 + i,
-  }));
   await box.close();
   const rows = [];
   for (const p of providers) {

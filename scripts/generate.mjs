@@ -2,12 +2,17 @@
 // Generates, for every API in redocly.yaml with an `x-openapi-ts.output`:
 //   <output>                  openapi-typescript types (paths, components, operations)
 //   <dir>/operations.ts       a small runtime table: "METHOD /path" → operationId, and the spec version
+// and, from the provider registry (each provider package.json's "rosterkit" field, scripts/providers.mjs):
+//   the registry modules the packages import (scripts/registry.mjs) and the consumers' dependencies
+//   on every provider package.
 // `--check` regenerates in memory and fails when a committed file differs (CI's drift check).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { providers } from './providers.mjs';
+import { consumerManifests, registryFiles } from './registry.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -59,6 +64,33 @@ for (const [name, api] of Object.entries(config.apis ?? {})) {
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, content);
       console.log(`wrote ${relative(root, file)}`);
+    }
+  }
+}
+// The provider registry: generated modules and consumer dependencies.
+if (!only.length) {
+  const list = providers();
+  const { readFileSync } = await import('node:fs');
+  const read = (path) => {
+    try {
+      return readFileSync(join(root, path), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const files = { ...registryFiles(list), ...consumerManifests(list, read) };
+  for (const [path, content] of Object.entries(files)) {
+    const file = join(root, path);
+    if (read(path) === content) continue;
+    if (check) {
+      console.error(
+        `stale: ${path} (run \`pnpm generate\`${path.endsWith('package.json') ? ' and `pnpm install`' : ''})`,
+      );
+      stale++;
+    } else {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, content);
+      console.log(`wrote ${path}`);
     }
   }
 }

@@ -25,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { policyProblems } from './api-snapshot.mjs';
 import { publicPackages, root } from './packages.mjs';
+import { providerIds, providers } from './providers.mjs';
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const tmp = mkdtempSync(join(tmpdir(), 'rosterkit-release-'));
@@ -32,14 +33,10 @@ const started = Date.now();
 const log = (...a) => console.log(`[release-e2e ${Math.round((Date.now() - started) / 1000)}s]`, ...a);
 let registry;
 
-/** Connection options of each provider's client, from the sandbox's credentials. */
-const SANDBOX_OPTIONS = {
-  thena: ['apiKey'],
-  imichat: ['apiKey', 'domainName', 'teamId'],
-  rocketchat: ['userId', 'authToken'],
-  blynk: ['clientId', 'clientSecret'],
-  rezolve: ['token', 'tenantId', 'realm'],
-};
+/** Connection options of each provider's client, from the sandbox's credentials (its registry settings). */
+const SANDBOX_OPTIONS = Object.fromEntries(
+  providers().map((p) => [p.id, p.settings.map((s) => s.option).filter((o) => o !== 'baseUrl')]),
+);
 
 function run(cmd, args, cwd, env = {}, input = undefined) {
   try {
@@ -314,6 +311,17 @@ try {
   // Rocket.Chat's workspace also holds the sandbox's two callers and the rocket.cat bot (+3).
   if (users.length !== 5 * 42 + 3 || blynkRaw === undefined) throw new Error(\`expected 213 users, got \${users.length}\`);
   const raw: RocketChatUser = rcUsers[0]!.raw;
+  // Every published provider runs, not only those named above: each one the published registry
+  // (the CLI's providers) knows lists its sandbox users through its published client.
+  const registry = Object.keys(cliProviders).sort();
+  if (JSON.stringify(registry) !== JSON.stringify(${JSON.stringify(providerIds().sort())}))
+    throw new Error(\`the published registry lists \${registry.join(', ')}\`);
+  for (const id of registry as (keyof typeof p & keyof typeof cliProviders)[]) {
+    let listed = 0;
+    const source = cliProviders[id].create({ baseUrl: p[id].baseUrl, ...p[id].credentials }, {});
+    for await (const _ of source.iterateUsers()) listed++;
+    if (listed < 42) throw new Error(\`\${id}: listed \${listed} users through its published client, expected at least 42\`);
+  }
   try {
     await rc.GET('/api/v1/users.info', { params: { query: { userId: 'does-not-exist' } } });
   } catch (e) {

@@ -1,15 +1,26 @@
 #!/usr/bin/env node
 // Size budgets: each client package and the facade bundled for the browser with esbuild
 // (ESM, minified, all dependencies included), gzipped. Compared with openapi-fetch alone.
-// `--check` fails when a package is over its budget in size-budgets.json; `--json` prints JSON.
+// Budgets: each provider's in its package.json ("rosterkit".sizeBudget, read through the provider
+// registry), the other packages' in size-budgets.json. Every provider package is measured: one
+// without a budget fails loudly, never skipped.
+// `--check` fails when a package is over its budget; `--json` prints JSON.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { publicPackages, root } from './packages.mjs';
+import { providers } from './providers.mjs';
 
-const budgets = JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8'));
-const BROWSER = new Set(Object.keys(budgets.packages));
+const budgets = { ...JSON.parse(readFileSync(join(root, 'size-budgets.json'), 'utf8')).packages };
+for (const p of providers()) {
+  if (p.packageName in budgets)
+    throw new Error(
+      `size: ${p.packageName} has a budget in size-budgets.json; it belongs in its package.json ("rosterkit".sizeBudget)`,
+    );
+  budgets[p.packageName] = p.sizeBudget;
+}
+const BROWSER = new Set(Object.keys(budgets));
 
 export async function measure(entry, resolveDir = root) {
   const result = await build({
@@ -30,7 +41,7 @@ const rows = [];
 const baseline = await measure('openapi-fetch', join(root, 'packages/core'));
 rows.push({ name: 'openapi-fetch (baseline)', ...baseline, budget: null });
 for (const pkg of publicPackages().filter((p) => BROWSER.has(p.name))) {
-  rows.push({ name: pkg.name, ...(await measure(pkg.name, pkg.dir)), budget: budgets.packages[pkg.name] });
+  rows.push({ name: pkg.name, ...(await measure(pkg.name, pkg.dir)), budget: budgets[pkg.name] });
 }
 if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
 else {

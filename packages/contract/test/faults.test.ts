@@ -1,6 +1,12 @@
 import { ApiError, type RetryOptions, type TransportEvent } from '@rosterkit/core';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
-import { FAULT_KINDS, type FaultKind, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import {
+  FAULT_KINDS,
+  type FaultKind,
+  type SandboxProviderId,
+  sandboxModules,
+  startSandbox,
+} from '@rosterkit/sandbox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rawId, sandboxSource } from './sources.js';
 
@@ -15,7 +21,7 @@ import { rawId, sandboxSource } from './sources.js';
  *   pnpm --filter @rosterkit/contract-tests exec vitest run test/faults.test.ts
  */
 const USERS = 5_000;
-const PROVIDERS: SandboxProviderId[] = ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve'];
+const PROVIDERS = Object.keys(sandboxModules) as SandboxProviderId[]; // every provider in the registry
 interface Run {
   label: string;
   rate: number;

@@ -3,7 +3,7 @@ import { cliProviders } from '@rosterkit/cli';
 import { type ClientOptions, InputError } from '@rosterkit/core';
 import { createImichatClient } from '@rosterkit/imichat';
 import { createRezolveClient } from '@rosterkit/rezolve';
-import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { type Sandbox, type SandboxProviderId, sandboxModules, startSandbox } from '@rosterkit/sandbox';
 import { createThenaClient } from '@rosterkit/thena';
 import { listUsers } from '@rosterkit/users';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Callers' mistakes: every option is checked once, when the client (or listing) is created, and a
  * bad one is an InputError naming the field — before any request, and without the value.
  */
-const PROVIDERS: SandboxProviderId[] = ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve'];
+const PROVIDERS = Object.keys(sandboxModules) as SandboxProviderId[]; // every provider in the registry
 let box: Sandbox<SandboxProviderId>;
 let requests = 0;
 const counting = (req: Request) => {
@@ -36,13 +36,15 @@ function create(
   );
 }
 
-const MANAGED: Record<SandboxProviderId, string> = {
+/** The header each client's auth sets (a bearer token's `Authorization` unless listed). */
+const MANAGED: Partial<Record<SandboxProviderId, string>> = {
   thena: 'X-API-Key',
   imichat: 'teamid',
   rocketchat: 'X-Auth-Token',
   blynk: 'Authorization',
   rezolve: 'x-tenantid',
 };
+const managed = (id: SandboxProviderId) => MANAGED[id] ?? 'Authorization';
 
 const bad: [string, Record<string, unknown>, string][] = [
   ['maxAttempts Infinity', { retry: { maxAttempts: Number.POSITIVE_INFINITY } }, 'retry.maxAttempts'],
@@ -74,9 +76,9 @@ describe('bad client options are InputError at creation, before any request', ()
       const cases: [string, Record<string, unknown>, string, Record<string, unknown>?][] = [
         ...bad,
         [
-          `a headers entry overriding ${MANAGED[id]}`,
-          { headers: { [MANAGED[id]]: 'other' } },
-          `headers.${MANAGED[id]}`,
+          `a headers entry overriding ${managed(id)}`,
+          { headers: { [managed(id)]: 'other' } },
+          `headers.${managed(id)}`,
         ],
         [
           'a non-Latin-1 credential',

@@ -8,6 +8,7 @@ import {
   type FaultOptions,
   type Sandbox,
   type SandboxProviderId,
+  sandboxModules,
   startSandbox,
 } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ import { sandboxSource } from './sources.js';
  * in an error's message, stack, cause chain, toJSON(), util.inspect output, a transport event
  * (the log lines), or the CLI's stdout and stderr.
  */
-const PROVIDERS: SandboxProviderId[] = ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve'];
+const PROVIDERS = Object.keys(sandboxModules) as SandboxProviderId[]; // every provider in the registry
 const CANARY = 'sk_live_CANARY_7f3a9c2e5b1d4086';
 const boxes: Sandbox<SandboxProviderId>[] = [];
 
@@ -285,7 +286,8 @@ describe('no fragment of a secret in errors from crafted echoes split at the cut
         const box = boxes.at(-1) as Sandbox<SandboxProviderId>;
         const fragments = fragmentsOf(secretsOf(box, id));
         const info = box.providers[id];
-        const base = id === 'imichat' ? `${echo.url}/v3.1` : echo.url;
+        // The echo server stands where the provider's API root is (imi.chat's is below /v3.1).
+        const base = `${echo.url}${box.module(id).basePath}`;
         let failures = 0;
         for (const refuseAuth of [false, true])
           for (const shape of [0, 1, 2])

@@ -14,6 +14,8 @@ import type {
 import { CredentialFailure } from './credential.js';
 import { ApiError, isApiError, RosterkitError } from './errors.js';
 import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
+import type { PageStyle } from './pages.js';
+import { type PaginateOptions, paginate } from './paginate.js';
 import { Redactor } from './redact.js';
 import { callBudget, isTimeoutReason } from './signal.js';
 import { raceSignal } from './token.js';
@@ -204,6 +206,17 @@ export interface ApiClient<Paths extends {}> {
   readonly baseUrl: string;
   /** Redacts this client's secrets from any text (for your own logs). */
   readonly redact: (text: string) => string;
+  /**
+   * Lists one operation of this client's spec in one of the shared paging styles (`cursorPages`,
+   * `offsetPages`, `pageNumberPages`, `singlePage`): the provider and the operation id come from
+   * the client and its generated operation table, e.g. `client.pages('GET /users', cursorPages({…}))`.
+   * A route that is not an operation of the spec is a TypeError.
+   */
+  pages<Cursor, Page, Item>(
+    route: `${Uppercase<HttpMethod>} ${Extract<keyof Paths, string>}`,
+    style: PageStyle<Cursor, Page, Item>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<Item, void, undefined>;
   /** Builds an ApiError carrying this client's redaction (used by pagination helpers). */
   readonly error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) => ApiError;
   /** Adds openapi-fetch middleware (hooks on every call); see `ClientMiddleware` for what it sees. */
@@ -453,6 +466,17 @@ export function createApiClient<Paths extends {}>(
     baseUrl: url,
     redact: (text: string) => redactor.text(text),
     error: makeError,
+    pages<Cursor, Page, Item>(
+      route: string,
+      style: PageStyle<Cursor, Page, Item>,
+      options?: PaginateOptions,
+    ) {
+      const operation = Object.hasOwn(provider.operations, route) ? provider.operations[route] : undefined;
+      if (operation === undefined)
+        throw new TypeError(`${provider.id}: ${route} is not an operation of its spec`);
+      const ctx = { provider: provider.id, operation, error: makeError };
+      return paginate(ctx, style(ctx), options);
+    },
     use: (...m: ClientMiddleware[]) => void hooks.push(...m),
     eject: (...m: ClientMiddleware[]) => {
       for (const one of m) {

@@ -45,6 +45,14 @@ export {
   type OptionSchema,
 } from './options.js';
 export {
+  cursorPages,
+  offsetPages,
+  type PageParts,
+  type PageStyle,
+  pageNumberPages,
+  singlePage,
+} from './pages.js';
+export {
   invalidPage,
   type PageScheme,
   type PaginateContext,

@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { providers as facadeProviders, fieldSources, USER_FIELD_DOCS, USER_FIELDS } from '@rosterkit/users';
 import { parse } from 'yaml';
+import { providers as registryProviders } from '../../../scripts/providers.mjs';
 import { markdown, markdownInline } from './markdown.mjs';
 import { clientProfile, METHODS, operationSamples, probeClients } from './samples.mjs';
 
@@ -49,13 +50,8 @@ const REDOC_OPTIONS = {
 /** Callout glyphs that DejaVu/Liberation cover (❓ and emoji-presentation ⚠️ need an emoji font). */
 const GLYPHS = { docBug: '\u26A0\uFE0E', unverified: '\u2047' };
 
-const LABELS = {
-  rocketchat: 'Rocket.Chat',
-  thena: 'Thena',
-  imichat: 'imi.chat (Webex Engage)',
-  blynk: 'Blynk',
-  rezolve: 'Rezolve.ai',
-};
+/** Every provider's name on the site, from the provider registry (a provider without one fails there). */
+const LABELS = Object.fromEntries(registryProviders().map((p) => [p.id, p.docsLabel]));
 /** The Redoc attribution logo is the only remote asset the bundle loads; served locally instead. */
 const LOGO = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="16"><text x="0" y="12" font-family="sans-serif" font-size="11" fill="#888">Redocly</text></svg>')}`;
 

@@ -10,13 +10,12 @@ import {
   createCredential,
   createEtagCache,
   headerAuth,
-  invalidPage,
   type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
   type ProviderDefinition,
-  paginate,
   requireUuid,
+  singlePage,
 } from '@rosterkit/core';
 import { decodeRezolveError, isRezolveErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
@@ -102,26 +101,21 @@ export function createRezolveClient(options: RezolveClientOptions): RezolveClien
   );
 
   function iterateUsers(query: RezolveUserQuery = {}, paging: PaginateOptions = {}) {
-    const ctx = { provider: 'rezolve', operation: 'listUsers', error: api.error };
-    return paginate<0, ListPage, RezolveUser>(
-      ctx,
-      {
-        first: 0,
-        fetchPage: async (_, signal) =>
+    return api.pages(
+      'GET /user/list',
+      singlePage<ListPage, RezolveUser>({
+        fetch: async (signal) =>
           (
             await api.GET('/user/list', {
               params: { query: { type: query.type ?? 'agent', module: query.module ?? 'ticketing' } },
               signal,
             })
           ).data,
-        items: (page) =>
-          Array.isArray(page?.data?.users)
-            ? page.data.users
-            : invalidPage(ctx, 'response has no data.users array'),
-        next: () => undefined,
+        items: (page) => page?.data?.users,
+        noun: 'data.users',
         total: (page) => page.data.totalCount,
         key: (u) => u.id,
-      },
+      }),
       paging,
     );
   }

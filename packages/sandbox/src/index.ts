@@ -1,19 +1,12 @@
-import type { ModuleFactory } from './module.js';
-import { blynk } from './providers/blynk.js';
-import { imichat } from './providers/imichat.js';
-import { rezolve } from './providers/rezolve.js';
-import { rocketchat } from './providers/rocketchat.js';
-import { thena } from './providers/thena.js';
+import { peopleWindows, sandboxModules } from './generated/providers.js';
 import { type Sandbox, type SandboxOptions, serve } from './server.js';
 
-/** Every emulated provider, by id. Adding a provider: one module file and one line here. */
-export const sandboxModules = {
-  thena,
-  imichat,
-  rocketchat,
-  blynk,
-  rezolve,
-} satisfies Record<string, ModuleFactory>;
+/**
+ * Every emulated provider, by id: generated from the provider registry (each provider
+ * package.json's "rosterkit" field) by `pnpm generate`; a provider's module is
+ * `src/providers/<id>.ts`.
+ */
+export { sandboxModules };
 
 export type SandboxProviderId = keyof typeof sandboxModules;
 
@@ -21,7 +14,7 @@ export type SandboxProviderId = keyof typeof sandboxModules;
 export function startSandbox(
   options: SandboxOptions<SandboxProviderId> = {},
 ): Promise<Sandbox<SandboxProviderId>> {
-  return serve(sandboxModules, options);
+  return serve(sandboxModules, options, peopleWindows);
 }
 
 export { type CorsOptions, isLoopbackOrigin } from './cors.js';
@@ -31,6 +24,7 @@ export {
   type FaultOptions,
   type FaultResponses,
 } from './faults.js';
+export { type FrameDefinition, frameModule, type Route } from './frame.js';
 export type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
 export { header, intParam, json, matchPath, RateLimiter } from './http.js';
 export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';

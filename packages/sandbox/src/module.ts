@@ -6,7 +6,10 @@ export interface ModuleOptions {
   /** Number of seeded users. */
   users: number;
   seed: number;
-  /** Position of the provider in the shared people list (decides the overlap window). */
+  /**
+   * The provider's window in the shared people list (decides the overlap with other providers):
+   * fixed per provider id, never by how many or which providers are mounted.
+   */
   providerIndex: number;
   /** Rate limiting for non-privileged callers (off when undefined). */
   rateLimit?: { limit: number; windowMs: number } | undefined;

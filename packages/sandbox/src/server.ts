@@ -68,16 +68,21 @@ const MAX_BODY = 1024 * 1024;
 export const WIRES = ['content-length', 'chunked', 'gzip'] as const;
 export type Wire = (typeof WIRES)[number];
 
+/**
+ * Serves `factories` on 127.0.0.1. `peopleWindows` fixes which window of the shared people each
+ * provider seeds from (by id; default: a stable hash of the id), so the set of mounted providers
+ * never changes who is who.
+ */
 export async function serve<Id extends string>(
   factories: Record<Id, ModuleFactory>,
   options: SandboxOptions<Id> = {},
+  peopleWindows: Partial<Record<Id, number>> = {},
 ): Promise<Sandbox<Id>> {
   const seed = options.seed ?? 1;
   const wire = options.wire ?? 'content-length';
   if (!WIRES.includes(wire))
     throw new Error(`unknown sandbox wire: ${String(wire)} (one of ${WIRES.join(', ')})`);
-  const all = Object.keys(factories) as Id[];
-  const ids = options.providers ?? all;
+  const ids = options.providers ?? (Object.keys(factories) as Id[]);
   const modules = new Map<string, SandboxModule>();
   const requests: Record<string, number> = {};
   const injectors = new Map<string, FaultInjector>();
@@ -91,7 +96,7 @@ export async function serve<Id extends string>(
         ...options.moduleOptions?.[id],
         users,
         seed,
-        providerIndex: all.indexOf(id),
+        providerIndex: peopleWindows[id] ?? peopleWindowOf(id),
         rateLimit: options.rateLimit,
       }),
     );
@@ -228,6 +233,13 @@ export async function serve<Id extends string>(
         server.close(() => resolve());
       }),
   };
+}
+
+/** A provider's default people window: a stable hash of its id, 0–6. */
+export function peopleWindowOf(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return (h >>> 0) % 7;
 }
 
 function serialise(response: SandboxResponse): {

@@ -1,3 +1,4 @@
+import { providerIds } from './generated/providers.js';
 import type { ProviderId, UserOf } from './model.js';
 
 type Field = Exclude<keyof UserOf<ProviderId>, 'raw'>;
@@ -5,7 +6,7 @@ type Field = Exclude<keyof UserOf<ProviderId>, 'raw'>;
 /** What each field of the common User means (rendered on the docs site's User model page). */
 export const USER_FIELD_DOCS: Record<Field, string> = {
   id: 'Unique across providers: `provider:remoteId`.',
-  provider: 'The provider id (`rocketchat`, `thena`, `imichat`, `blynk`, `rezolve`).',
+  provider: `The provider id (${providerIds.map((id) => `\`${id}\``).join(', ')}).`,
   remoteId: "The provider's own id for the user, as a string.",
   displayName: 'Always set: the full name, else first + last name, else username, else email, else remoteId.',
   firstName: 'Given name, only when the provider sends it as its own field (never split from a full name).',

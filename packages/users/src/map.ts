@@ -1,19 +1,8 @@
-import type { FieldSources } from './fields.js';
-import { blynkSources, mapBlynkUser } from './mappers/blynk.js';
-import { imichatSources, mapImichatUser } from './mappers/imichat.js';
-import { mapRezolveUser, rezolveSources } from './mappers/rezolve.js';
-import { mapRocketChatUser, rocketchatSources } from './mappers/rocketchat.js';
-import { mapThenaUser, thenaSources } from './mappers/thena.js';
+import { mappers } from './generated/providers.js';
 import type { ProviderId, RawUsers, UserOf } from './model.js';
 
-/** The mapper of every provider. Adding a provider adds one line here. */
-export const mappers: { [P in ProviderId]: (raw: RawUsers[P]) => UserOf<P> } = {
-  thena: mapThenaUser,
-  imichat: mapImichatUser,
-  rocketchat: mapRocketChatUser,
-  blynk: mapBlynkUser,
-  rezolve: mapRezolveUser,
-};
+/** The mapper and field sources of every provider come from the registry (`pnpm generate`). */
+export { fieldSources, mappers } from './generated/providers.js';
 
 /**
  * Maps one provider record to the common `User`. Pure and total: any JSON maps without throwing,
@@ -27,12 +16,3 @@ export function mapUser<P extends ProviderId>(provider: P, raw: RawUsers[P]): Us
 }
 
 export const providers = Object.keys(mappers) as ProviderId[];
-
-/** Per provider: which of its fields feeds each common field (null: cannot supply it). */
-export const fieldSources: Record<ProviderId, FieldSources> = {
-  thena: thenaSources,
-  imichat: imichatSources,
-  rocketchat: rocketchatSources,
-  blynk: blynkSources,
-  rezolve: rezolveSources,
-};

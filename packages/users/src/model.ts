@@ -1,20 +1,10 @@
-import type { BlynkUser } from '@rosterkit/blynk';
-import type { ImichatUser } from '@rosterkit/imichat';
-import type { RezolveUser } from '@rosterkit/rezolve';
-import type { RocketChatUser } from '@rosterkit/rocketchat';
-import type { ThenaUser } from '@rosterkit/thena';
+import type { RawUsers } from './generated/providers.js';
 
 /**
- * The provider's own record type, generated from its spec, per provider id. Adding a provider
- * adds one line here.
+ * The provider's own record type, generated from its spec, per provider id. Generated from the
+ * provider registry (each provider package.json's "rosterkit" field) by `pnpm generate`.
  */
-export interface RawUsers {
-  thena: ThenaUser;
-  imichat: ImichatUser;
-  rocketchat: RocketChatUser;
-  blynk: BlynkUser;
-  rezolve: RezolveUser;
-}
+export type { RawUsers };
 
 export type ProviderId = keyof RawUsers;
 

@@ -1,32 +1,14 @@
 import { createBlynkClient } from '@rosterkit/blynk';
-import { createImichatClient } from '@rosterkit/imichat';
 import { createRezolveClient } from '@rosterkit/rezolve';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import type { Sandbox, SandboxProviderId } from '@rosterkit/sandbox';
-import { createThenaClient } from '@rosterkit/thena';
 import { listUsers, mapUser, type ProviderId, type User, type UserSource } from '../src/index.js';
+import { clientFactories } from './generated/clients.js';
 
-/** A configured client for each provider, pointed at the sandbox. */
+/** A configured client for each provider, pointed at the sandbox (the registry's client factories). */
 export function clientFor(box: Sandbox<SandboxProviderId>, provider: ProviderId): UserSource {
-  const { baseUrl, credentials: c } = box.providers[provider];
-  const s = (k: string) => c[k] ?? '';
-  switch (provider) {
-    case 'rocketchat':
-      return createRocketChatClient({ baseUrl, userId: s('userId'), authToken: s('authToken') });
-    case 'thena':
-      return createThenaClient({ baseUrl, apiKey: s('apiKey') });
-    case 'imichat':
-      return createImichatClient({
-        baseUrl,
-        apiKey: s('apiKey'),
-        domainName: s('domainName'),
-        teamId: s('teamId'),
-      });
-    case 'blynk':
-      return createBlynkClient({ baseUrl, clientId: s('clientId'), clientSecret: s('clientSecret') });
-    case 'rezolve':
-      return createRezolveClient({ baseUrl, token: s('token'), tenantId: s('tenantId'), realm: s('realm') });
-  }
+  const { baseUrl, credentials } = box.providers[provider];
+  return clientFactories[provider]({ baseUrl, ...credentials }, {});
 }
 
 /** Every user of the provider's listing, plus the richer single-user records where the API has them. */

@@ -20,8 +20,13 @@ import type {
   ThenaRemoveFromTeamStep,
 } from './plan.js';
 
-/** The configured client of each provider a plan touches. */
-export interface LifecycleClients {
+/**
+ * The configured client of each provider a plan touches, by provider id: the typed client of each
+ * provider with API writes; for any other provider (manual steps only) any client of it, to read
+ * back whether a manual step was done.
+ */
+export interface LifecycleClients
+  extends Partial<Record<ProviderId, UserSource & { readonly baseUrl: string }>> {
   thena?: ThenaClient;
   imichat?: ImichatClient;
   rocketchat?: RocketChatClient;

@@ -11,7 +11,13 @@ export {
   type StepResult,
 } from './apply.js';
 export { buildOffboardingPlan, buildOnboardingPlan } from './build.js';
-export { type Capability, capabilities, LIFECYCLE_ACTIONS, type LifecycleAction } from './capabilities.js';
+export {
+  type Capability,
+  capabilities,
+  LIFECYCLE_ACTIONS,
+  type LifecycleAction,
+  type ProviderCapabilities,
+} from './capabilities.js';
 export {
   type ApiStep,
   type BlynkInviteStep,

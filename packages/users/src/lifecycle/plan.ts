@@ -145,8 +145,12 @@ export interface TeamRef {
 export const IMICHAT_ROLES = ['Team Manager', 'Team Agent', 'Team Analyst'] as const;
 export type ImichatRole = (typeof IMICHAT_ROLES)[number];
 
-/** Per provider, what onboarding needs to know; a provider left out is not onboarded. */
-export interface OnboardingProviders {
+/**
+ * Per provider, what onboarding needs to know; a provider left out is not onboarded. A provider
+ * without API writes is onboarded by manual steps (with the role to give, if any).
+ */
+export interface OnboardingProviders
+  extends Partial<Record<ProviderId, { role?: string; [setting: string]: unknown }>> {
   rocketchat?: { username?: string; roles?: string[] };
   /** A role in the configured team (imi.chat creates only Customer Care users). */
   imichat?: { role: ImichatRole; teamId: number };

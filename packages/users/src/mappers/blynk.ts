@@ -1,4 +1,5 @@
 import type { FieldSources } from '../fields.js';
+import { api, manual, none, type ProviderCapabilities } from '../lifecycle/capability.js';
 import {
   buildUser,
   finite,
@@ -68,3 +69,22 @@ export function mapBlynkUser(raw: RawUsers['blynk']): UserOf<'blynk'> {
     raw,
   );
 }
+
+/** What lifecycle writes blynk supports: action → API operation of its spec, or a manual step. */
+export const blynkCapabilities: ProviderCapabilities = {
+  create: api('createUserInOrg', 'POST /api/v1/organization/users/create-in-org', {
+    unverified: true,
+    note: 'needs a password; onboarding uses invite instead',
+  }),
+  invite: api('inviteUser', 'POST /api/v1/organization/users/invite', {
+    note: 'the user is Pending until they confirm the email',
+  }),
+  deactivate: manual(
+    'Blynk.Console › Users: delete or block the user',
+    'the Platform API documents no deactivation',
+  ),
+  reactivate: manual('Blynk.Console › Users: re-invite the user'),
+  removeFromTeams: none('Blynk has organizations and roles, not teams'),
+  setRole: api('updateUserRole', 'PUT /api/v1/organization/users/role'),
+  delete: manual('Blynk.Console › Users: delete the user', 'the Platform API documents no deletion'),
+};

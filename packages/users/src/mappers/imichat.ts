@@ -1,4 +1,5 @@
 import type { FieldSources } from '../fields.js';
+import { api, manual, none, type ProviderCapabilities } from '../lifecycle/capability.js';
 import { buildUser, isoFromUtcString, record, requireId, text } from '../map-helpers.js';
 import type { RawUsers, UserOf, UserStatus } from '../model.js';
 
@@ -50,3 +51,23 @@ export function mapImichatUser(raw: RawUsers['imichat']): UserOf<'imichat'> {
     raw,
   );
 }
+
+/** What lifecycle writes imichat supports: action → API operation of its spec, or a manual step. */
+export const imichatCapabilities: ProviderCapabilities = {
+  create: api('createUser', 'POST /users', {
+    unverified: true,
+    note: 'Customer Care users only, with a role (Team Agent / Team Manager / Team Analyst) in the configured team',
+  }),
+  invite: none('imi.chat creates users directly (createUser); there is no invitation'),
+  deactivate: manual(
+    'imi.chat (Webex Engage) admin console › Users: deactivate the user',
+    'API v3.1 documents no deactivation',
+  ),
+  reactivate: manual('imi.chat (Webex Engage) admin console › Users: activate the user'),
+  removeFromTeams: manual(
+    'imi.chat (Webex Engage) admin console › Teams: remove the user from each team',
+    'API v3.1 documents no team-membership change',
+  ),
+  setRole: manual('imi.chat (Webex Engage) admin console › Users: change the team role'),
+  delete: manual('imi.chat (Webex Engage) admin console › Users: delete the user'),
+};

@@ -1,4 +1,5 @@
 import type { FieldSources } from '../fields.js';
+import { manual, type ProviderCapabilities } from '../lifecycle/capability.js';
 import {
   bool,
   buildUser,
@@ -80,3 +81,23 @@ export function mapRezolveUser(raw: RawUsers['rezolve']): UserOf<'rezolve'> {
     raw,
   );
 }
+
+/** What lifecycle writes rezolve supports: action → API operation of its spec, or a manual step. */
+export const rezolveCapabilities: ProviderCapabilities = {
+  create: manual(
+    'Rezolve.ai admin › Users (Keycloak realm): create the user',
+    'the ticketing API v2 is read-only for users',
+  ),
+  invite: manual('Rezolve.ai admin › Users: invite the user'),
+  deactivate: manual(
+    'Rezolve.ai admin › Users (Keycloak realm): disable the user',
+    'the ticketing API v2 is read-only for users',
+  ),
+  reactivate: manual('Rezolve.ai admin › Users (Keycloak realm): enable the user'),
+  removeFromTeams: manual(
+    'Rezolve.ai admin › Ticketing › Queues: remove the user from each queue and team',
+    'queue-membership writes (POST/DELETE /queue/{queueId}/users) are named in the docs without request or response; not added to the spec',
+  ),
+  setRole: manual('Rezolve.ai admin › Users: change the realm roles'),
+  delete: manual('Rezolve.ai admin › Users (Keycloak realm): delete the user'),
+};

@@ -1,4 +1,5 @@
 import type { FieldSources } from '../fields.js';
+import { api, none, type ProviderCapabilities } from '../lifecycle/capability.js';
 import { bool, buildUser, finite, isoFromString, record, requireId, strings, text } from '../map-helpers.js';
 import type { RawUsers, UserEmail, UserOf, UserStatus } from '../model.js';
 
@@ -67,3 +68,16 @@ export function mapRocketChatUser(raw: RawUsers['rocketchat']): UserOf<'rocketch
     raw,
   );
 }
+
+/** What lifecycle writes rocketchat supports: action → API operation of its spec, or a manual step. */
+export const rocketchatCapabilities: ProviderCapabilities = {
+  create: api('users.create', 'POST /api/v1/users.create', {
+    note: 'random password, requirePasswordChange and a welcome email; the person sets their own password',
+  }),
+  invite: none('Rocket.Chat invites by creating the user (users.create with sendWelcomeEmail)'),
+  deactivate: api('users.setActiveStatus', 'POST /api/v1/users.setActiveStatus'),
+  reactivate: api('users.setActiveStatus', 'POST /api/v1/users.setActiveStatus'),
+  removeFromTeams: none('Rocket.Chat teams and rooms are outside the users API this spec covers'),
+  setRole: api('users.update', 'POST /api/v1/users.update', { note: 'sets data.roles' }),
+  delete: api('users.delete', 'POST /api/v1/users.delete'),
+};

@@ -1,4 +1,5 @@
 import type { FieldSources } from '../fields.js';
+import { api, manual, type ProviderCapabilities } from '../lifecycle/capability.js';
 import {
   bool,
   buildUser,
@@ -81,3 +82,26 @@ export function mapThenaUser(raw: RawUsers['thena']): UserOf<'thena'> {
     raw,
   );
 }
+
+/** What lifecycle writes thena supports: action → API operation of its spec, or a manual step. */
+export const thenaCapabilities: ProviderCapabilities = {
+  create: manual(
+    'Thena dashboard › Organization settings › Users: invite the person',
+    'the platform API documents no user creation',
+  ),
+  invite: manual(
+    'Thena dashboard › Organization settings › Users: invite the person',
+    'the platform API documents no invitation',
+  ),
+  deactivate: manual(
+    'Thena dashboard › Organization settings › Users: deactivate the user',
+    'the platform API documents no deactivation',
+  ),
+  reactivate: manual('Thena dashboard › Organization settings › Users: reactivate the user'),
+  removeFromTeams: api('removeTeamMember', 'DELETE /v1/teams/{teamId}/members/{memberId}', {
+    unverified: true,
+    note: 'path inferred from the docs sidebar; membership is checked with listTeamMembers',
+  }),
+  setRole: manual('Thena dashboard › Organization settings › Users: change the user type'),
+  delete: manual('Thena dashboard › Organization settings › Users: remove the user'),
+};
