@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/index.js';
-
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    env,
-    cwd: '/nonexistent',
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+import { run } from './run.js';
 
 /** A small RFC 4180 parser, independent of the writer under test. */
 function parseCsv(text: string): string[][] {

@@ -9,32 +9,11 @@ import { type Sandbox, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config.js';
 import { RowWriter } from '../src/format.js';
-import { EXIT, main } from '../src/index.js';
+import { EXIT } from '../src/index.js';
 import { displayWidth } from '../src/text.js';
+import { run } from './run.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-async function run(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  extra: { cwd?: string; columns?: number } = {},
-) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    env,
-    cwd: extra.cwd ?? '/nonexistent',
-    isTTY: false,
-    columns: extra.columns,
-  });
-  return { code, stdout, stderr };
-}
 
 /** Sandbox settings as the ROSTER_* variables `roster sandbox` prints. */
 function envFor(sandbox: { providers: Partial<Sandbox['providers']> }, ids: string[]): NodeJS.ProcessEnv {

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProviders, main } from '../src/index.js';
+import { cliProviders } from '../src/index.js';
 import { isLifecycleCommand, safeText } from '../src/lifecycle.js';
+import { run } from './run.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -26,24 +27,6 @@ function roster(
       },
     );
   });
-}
-
-/** In-process run of the CLI (same code as the binary) for the fault cases. */
-async function run(args: string[], env: NodeJS.ProcessEnv) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (s) => {
-      stdout += s;
-    },
-    stderr: (s) => {
-      stderr += s;
-    },
-    env,
-    cwd: '/nonexistent',
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
 }
 
 const ndjson = (text: string) =>
