@@ -382,14 +382,19 @@ describe('plans and apply over HTTP (properties)', () => {
     const b = await sandbox({ users: 20 });
     const rec = recorder();
     const clients = clientsFor(b, { fetch: rec.fetch });
-    const emails = buildDirectory(await everyone(clients))
+    // The Rocket.Chat callers are workspace users too; offboarding the account the client signs in
+    // with locks the client out (as on a real server), so the property ranges over everyone else.
+    const callers = new Set(
+      ['userId', 'regularUserId'].map((k) => `rocketchat:${b.providers.rocketchat.credentials[k]}`),
+    );
+    const emails = buildDirectory((await everyone(clients)).filter((u) => !callers.has(u.id)))
       .map((p) => p.email)
       .filter((e): e is string => e !== undefined);
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...emails), async (email) => {
         const plan = await buildOffboardingPlan(email, clients).catch((e: unknown) => e);
         if (plan instanceof PlanError) {
-          expect(plan.code).toBe('ambiguous');
+          expect(plan.code, plan.message).toBe('ambiguous');
           return;
         }
         const p = plan as Awaited<ReturnType<typeof buildOffboardingPlan>>;
