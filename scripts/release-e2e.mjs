@@ -38,6 +38,11 @@ const SANDBOX_OPTIONS = Object.fromEntries(
   providers().map((p) => [p.id, p.settings.map((s) => s.option).filter((o) => o !== 'baseUrl')]),
 );
 
+/** The ROSTER_* variable of each provider setting, as `roster sandbox` prints them (README examples read them). */
+const ENV_NAMES = Object.fromEntries(
+  providers().map((p) => [p.id, Object.fromEntries(p.settings.map((s) => [s.option, s.env]))]),
+);
+
 function run(cmd, args, cwd, env = {}, input = undefined) {
   try {
     return execFileSync(cmd, args, {
@@ -167,14 +172,21 @@ function releaseSteps(contributing) {
 function readmeExample(readme) {
   const blocks = [...readme.matchAll(/^```(\w+)\n([\s\S]*?)^```/gm)].map((m) => ({ lang: m[1], code: m[2] }));
   const isInstall = (l) => /^(npm|pnpm|yarn) (install|i|add)\b/.test(l);
-  const lines = (blocks.find((b) => b.lang === 'sh')?.code ?? '')
-    .split('\n')
-    .map((l) => l.replace(/\s+#.*$/, '').trim())
-    .filter(Boolean);
+  const shBlocks = blocks
+    .filter((b) => b.lang === 'sh')
+    .map((b) =>
+      b.code
+        .split('\n')
+        .map((l) => l.replace(/\s+#.*$/, '').trim())
+        .filter(Boolean),
+    );
+  const lines = shBlocks[0] ?? [];
   const install = lines.filter(isInstall);
   if (!install.length) throw new Error('no install command in the first ```sh block');
   const ts = blocks.find((b) => b.lang === 'ts');
-  return { install, ts: ts?.code, shellLines: lines.filter((l) => !isInstall(l)) };
+  // The commands to try: beside the install command, or in the block right after it.
+  const rest = lines.filter((l) => !isInstall(l));
+  return { install, ts: ts?.code, shellLines: rest.length ? rest : (shBlocks[1] ?? []) };
 }
 
 async function main() {
@@ -489,6 +501,13 @@ import { startSandbox as __startSandbox } from '@rosterkit/sandbox';
 const __sandbox = ${selfContained ? 'undefined' : 'await __startSandbox({ users: 25, seed: 1 })'};
 const __sandboxOrigin = __sandbox ? new URL(__sandbox.providers.rocketchat.baseUrl).origin : '';
 const __options = ${JSON.stringify(SANDBOX_OPTIONS)};
+// The ROSTER_* variables examples read, as \`roster sandbox\` prints them.
+for (const [id, names] of Object.entries(${JSON.stringify(ENV_NAMES)})) {
+  const p = __sandbox?.providers[id];
+  if (!p) continue;
+  const values = { baseUrl: p.baseUrl, ...p.credentials };
+  for (const [key, variable] of Object.entries(names)) if (values[key] !== undefined) process.env[variable] = values[key];
+}
 function __sandboxOptions(id) {
   const p = __sandbox.providers[id];
   return { baseUrl: p.baseUrl, ...Object.fromEntries(__options[id].map((k) => [k, p.credentials[k]])) };
