@@ -2,52 +2,114 @@ import type { FaultResponses } from './faults.js';
 import { matchPath, RateLimiter, type SandboxRequest, type SandboxResponse } from './http.js';
 import type { ModuleOptions, SandboxModule } from './module.js';
 
-/** One operation's handler: the request and its decoded path parameters. */
-export type Route = (
+/** One operation's handler: the request, its decoded path parameters and the authenticated caller. */
+export type Route<Caller = string> = (
   req: SandboxRequest,
   params: Record<string, string>,
+  caller: Caller,
 ) => SandboxResponse | Promise<SandboxResponse>;
 
-export interface FrameDefinition<Op extends string> {
+/** The rate limiter's window after counting a call. */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Epoch ms when the window ends. */
+  resetAt: number;
+}
+
+/** How a provider counts calls against the sandbox's `rateLimit` (per caller, after authentication, by default). */
+export interface FrameRateLimit<Caller> {
+  /** The counter a call counts against (`undefined`: not counted, e.g. callers allowed to bypass). */
+  key?(req: SandboxRequest, caller: Caller | undefined): string | undefined;
+  /** Count calls before authentication: refused calls and the token endpoint count too. */
+  beforeAuth?: boolean;
+  /**
+   * Headers on every answer to a counted call (the answer's own headers win, except on the
+   * limiter's 429, which reports the live window).
+   */
+  headers?(state: RateLimitState, req: SandboxRequest): Record<string, string>;
+}
+
+export interface FrameDefinition<Op extends string, Caller extends string | undefined = string> {
   id: string;
   /** Path below `/<id>` the spec's paths are relative to (e.g. `/v3.1`), usually ''. */
   basePath?: string;
-  /** The spec's operation table, `"METHOD /path"` → operationId (`src/generated/operations.ts`). */
-  operations: Readonly<Record<string, Op>>;
-  /** A handler for every operationId of the spec: one missing does not compile. */
-  routes: Readonly<Record<Op, Route>>;
   /**
-   * Checks the caller before any route: an error response refuses the call, a string is the
-   * caller's identity (the rate limiter's key).
+   * The spec's operation table, `"METHOD /path"` → operationId (`src/generated/operations.ts`),
+   * plus any routes the provider serves beyond its spec. A path matches its literal routes before
+   * its templated ones (`/users/me` before `/users/{id}`); a method the matched path does not
+   * have goes to `notFound`.
    */
-  authenticate(req: SandboxRequest): SandboxResponse | string;
+  operations: Readonly<Record<string, Op>>;
+  /** Called first for every request (cache invalidation, request counters). */
+  onRequest?(req: SandboxRequest): void;
+  /**
+   * Checks the caller: an error response refuses the call, anything else is the caller (its
+   * routes' third argument and the rate limiter's key). `op` is the matched operation, undefined
+   * when no route matched; a provider's public operations (token endpoints, registration) return
+   * the caller they accept, `undefined` for none.
+   */
+  authenticate(req: SandboxRequest, op: Op | undefined): SandboxResponse | Caller;
+  rateLimit?: FrameRateLimit<Caller>;
+  /** A handler for every operationId of `operations`: one missing does not compile. */
+  routes: Readonly<Record<Op, Route<Caller>>>;
   /** The provider's own 429 and server-error answers (fault injection and the rate limiter use them). */
   faultResponses: FaultResponses;
-  /** The answer to a path or method the spec does not have. */
-  notFound(req: SandboxRequest): SandboxResponse;
+  /** The answer to a path or method the provider does not serve. */
+  notFound(req: SandboxRequest, caller: Caller): SandboxResponse;
   credentials: Readonly<Record<string, string>>;
   count(): number;
 }
 
 /**
  * One frame for every emulated provider: routing by operationId from the spec's own operation
- * table, authentication before routing, and rate limiting (`ModuleOptions.rateLimit`, per caller)
+ * table, authentication before the route runs, and rate limiting (`ModuleOptions.rateLimit`)
  * answered with the provider's own 429. A module declares only what its provider does.
  */
-export function frameModule<Op extends string>(
+export function frameModule<Op extends string, Caller extends string | undefined = string>(
   options: ModuleOptions,
-  def: FrameDefinition<Op>,
+  def: FrameDefinition<Op, Caller>,
 ): SandboxModule {
   const limiter = options.rateLimit
     ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
     : undefined;
-  // Literal paths before templated ones (`/users/me` before `/users/{id}`).
-  const table = Object.entries(def.operations)
-    .map(([route, op]) => {
-      const [method = '', template = ''] = route.split(' ');
-      return { method, template, op: op as Op, params: template.split('{').length - 1 };
-    })
+  const { key = (_req: SandboxRequest, caller: Caller | undefined) => caller ?? 'anonymous' } =
+    def.rateLimit ?? {};
+  // Routes grouped by path template, literal paths before templated ones.
+  const byTemplate = new Map<string, Map<string, Op>>();
+  for (const [route, op] of Object.entries(def.operations)) {
+    const [method = '', template = ''] = route.split(' ');
+    const methods = byTemplate.get(template) ?? new Map<string, Op>();
+    methods.set(method, op);
+    byTemplate.set(template, methods);
+  }
+  const table = [...byTemplate]
+    .map(([template, methods]) => ({ template, methods, params: template.split('{').length - 1 }))
     .sort((a, b) => a.params - b.params);
+
+  function match(req: SandboxRequest): { op: Op; params: Record<string, string> } | undefined {
+    for (const { template, methods } of table) {
+      const params = matchPath(template, req.path);
+      if (!params) continue;
+      const op = methods.get(req.method);
+      return op === undefined ? undefined : { op, params };
+    }
+    return undefined;
+  }
+
+  /** Counts the call; the limiter's 429, or the headers every answer to it carries. */
+  function count(req: SandboxRequest, caller: Caller | undefined) {
+    if (!limiter) return undefined;
+    const k = key(req, caller);
+    if (k === undefined) return undefined;
+    const { allowed, ...window } = limiter.hit(k);
+    const state = { limit: limiter.limit, ...window };
+    const headers = def.rateLimit?.headers?.(state, req);
+    if (allowed) return { headers };
+    const refusal = def.faultResponses.rateLimited(state.resetAt);
+    return { refusal: headers ? { ...refusal, headers: { ...refusal.headers, ...headers } } : refusal };
+  }
+
   return {
     id: def.id,
     basePath: def.basePath ?? '',
@@ -55,18 +117,20 @@ export function frameModule<Op extends string>(
     faultResponses: def.faultResponses,
     count: def.count,
     handle(req) {
-      const caller = def.authenticate(req);
-      if (typeof caller !== 'string') return caller;
-      if (limiter) {
-        const state = limiter.hit(caller);
-        if (!state.allowed) return def.faultResponses.rateLimited(state.resetAt);
-      }
-      for (const { method, template, op } of table) {
-        if (method !== req.method) continue;
-        const params = matchPath(template, req.path);
-        if (params) return def.routes[op](req, params);
-      }
-      return def.notFound(req);
+      def.onRequest?.(req);
+      const route = match(req);
+      const beforeAuth = def.rateLimit?.beforeAuth === true;
+      let counted = beforeAuth ? count(req, undefined) : undefined;
+      if (counted?.refusal) return counted.refusal;
+      const caller = def.authenticate(req, route?.op);
+      if (typeof caller === 'object') return caller;
+      if (!beforeAuth) counted = count(req, caller);
+      if (counted?.refusal) return counted.refusal;
+      const res = route ? def.routes[route.op](req, route.params, caller) : def.notFound(req, caller);
+      const headers = counted?.headers;
+      if (!headers) return res;
+      const decorate = (r: SandboxResponse) => ({ ...r, headers: { ...headers, ...r.headers } });
+      return res instanceof Promise ? res.then(decorate) : decorate(res);
     },
   };
 }
