@@ -123,7 +123,7 @@ export async function startServer(options: { users?: number; seed?: number } = {
     const url = new URL(`${baseUrl}${path.startsWith('/') ? path : `/api/v1/${path}`}`);
     const add = (key: string, v: unknown): void => {
       if (v === undefined) return;
-      if (Array.isArray(v)) v.forEach((x, i) => add(`${key}[${i}]`, x));
+      if (Array.isArray(v)) for (const [i, x] of v.entries()) add(`${key}[${i}]`, x);
       else url.searchParams.append(key, String(v));
     };
     for (const [k, v] of Object.entries(o.query ?? {})) add(k, v);
