@@ -40,7 +40,7 @@ export interface Reply {
 export interface RequestOptions {
   /** Who calls; omitted means no auth headers. */
   as?: Credentials | undefined;
-  /** Query parameters; `undefined` values are left out, arrays repeat the key as `key[i]`. */
+  /** Query parameters; `undefined` values are left out; arrays and objects nest as `key[i]`, `key[name]` (as supertest sends them). */
   query?: Record<string, unknown>;
   /** JSON body (sent as `application/json`). */
   body?: unknown;
@@ -124,6 +124,8 @@ export async function startServer(options: { users?: number; seed?: number } = {
     const add = (key: string, v: unknown): void => {
       if (v === undefined) return;
       if (Array.isArray(v)) for (const [i, x] of v.entries()) add(`${key}[${i}]`, x);
+      else if (v !== null && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) add(`${key}[${k}]`, x);
       else url.searchParams.append(key, String(v));
     };
     for (const [k, v] of Object.entries(o.query ?? {})) add(k, v);
