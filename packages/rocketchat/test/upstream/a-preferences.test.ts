@@ -4,7 +4,7 @@
  * getPreferences reads what the last setPreferences case stored for the admin.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { expectJson, useServer } from './harness.js';
+import { useServer } from './harness.js';
 
 /** The preference set upstream stores (a Community Edition server: no `omnichannelTranscriptPDF`). */
 const preferences = {
