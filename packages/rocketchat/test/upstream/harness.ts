@@ -91,6 +91,8 @@ export interface Server {
   request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
   /** `users.create` as the admin with upstream's defaults (`email`, `name`, `username`, `password`). */
   createUser(data?: Record<string, unknown>): Promise<TestUser>;
+  /** `users.register` (anonymous unless `as` is given) with upstream's defaults → the new user. */
+  registerUser(data?: Record<string, unknown>, as?: Credentials): Promise<TestUser>;
   /** `POST /api/v1/login` → the caller's credentials. */
   login(username: string, password?: string): Promise<Credentials>;
   /** `users.delete` as the admin. */
@@ -168,6 +170,15 @@ export async function startServer(options: { users?: number; seed?: number } = {
       const res = await request('POST', 'users.create', {
         as: admin,
         body: { email, name: username, username, password, ...data },
+      });
+      return res.body.user;
+    },
+    async registerUser(data = {}, as) {
+      const username = (data['username'] as string | undefined) || unique();
+      const email = (data['email'] as string | undefined) || `${username}@rocket.chat`;
+      const res = await request('POST', 'users.register', {
+        as,
+        body: { email, name: username, username, pass: password, ...data },
       });
       return res.body.user;
     },
