@@ -3,7 +3,6 @@
  * Their "last owner cases" need rooms and are left out (UPSTREAM.md).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerUser } from './b-helpers.js';
 import { type Credentials, expectJson, sha256, type TestUser, useServer } from './harness.js';
 
 const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
@@ -26,7 +25,7 @@ describe('[Users]', () => {
     let userCredentials: Credentials;
 
     beforeAll(async () => {
-      const user = await registerUser(server);
+      const user = await server.registerUser({}, server.admin);
       userCredentials = await server.login(user.username);
       // Upstream's step 'Enable "Accounts_AllowDeleteOwnAccount" setting...' (settings API).
       server.setSetting('Accounts_AllowDeleteOwnAccount', true);

@@ -1,28 +1,10 @@
 /**
- * Helpers the part-B files of the upstream port need beyond `harness.ts` (ours, written for this
- * repository): upstream's `registerUser` (tests/data/users.helper) and the "is this session gone"
- * polling its logoutOtherClients/removeOtherTokens cases do against `/api/v1/me`.
+ * A helper the part-B files of the upstream port need beyond `harness.ts` (ours, written for this
+ * repository): the "is this session gone" polling upstream's logoutOtherClients/removeOtherTokens
+ * cases do against `/api/v1/me`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Credentials, Server, TestUser } from './harness.js';
-
-/**
- * `users.register` sent with the admin's headers (upstream registers that way), with upstream's
- * defaults: username `user.test.<time>`, e-mail `<username>@rocket.chat`, name = username and the
- * shared test password. Returns the `user` of the answer.
- */
-export async function registerUser(
-  server: Server,
-  data: { username?: string; email?: string; name?: string; pass?: string } = {},
-): Promise<TestUser> {
-  const username = data.username || `user.test.${Date.now()}`;
-  const email = data.email || `${username}@rocket.chat`;
-  const res = await server.request('POST', 'users.register', {
-    as: server.admin,
-    body: { email, name: username, username, pass: server.password, ...data },
-  });
-  return res.body.user;
-}
+import type { Credentials, Server } from './harness.js';
 
 /**
  * Upstream's check after `logoutOtherClients`/`removeOtherTokens`: within 20 tries one second

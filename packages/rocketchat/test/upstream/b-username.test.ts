@@ -3,7 +3,6 @@
  * `[/users.checkUsernameAvailability]` of `[Users]`.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerUser } from './b-helpers.js';
 import { type Credentials, expectJson, type TestUser, useServer } from './harness.js';
 
 describe('[Users]', () => {
@@ -14,12 +13,15 @@ describe('[Users]', () => {
     let userCredentials: Credentials;
 
     beforeAll(async () => {
-      const targetUser = await registerUser(server, {
-        email: `${testUsername}.@test.com`,
-        username: `${testUsername}test`,
-        name: testUsername,
-        pass: server.password,
-      });
+      const targetUser = await server.registerUser(
+        {
+          email: `${testUsername}.@test.com`,
+          username: `${testUsername}test`,
+          name: testUsername,
+          pass: server.password,
+        },
+        server.admin,
+      );
       userCredentials = await server.login(targetUser.username);
     });
 
@@ -36,7 +38,7 @@ describe('[Users]', () => {
     let userCredentials: Credentials;
 
     beforeAll(async () => {
-      targetUser = await registerUser(server);
+      targetUser = await server.registerUser({}, server.admin);
       userCredentials = await server.login(targetUser.username);
     });
 
