@@ -19,8 +19,8 @@ describe('[Users]', () => {
       expect(body).toHaveProperty('success', true);
       expect(body).toHaveProperty('requested');
       expect(body).toHaveProperty('exportOperation');
-      expect(typeof body['exportOperation']).toBe('object');
-      expect(body['exportOperation']).not.toBeNull();
+      // chai's `an('object')`: a plain object (not null, not an array)
+      expect(Object.prototype.toString.call(body['exportOperation'])).toBe('[object Object]');
       expect(body['exportOperation']).toHaveProperty('fullExport', fullExport);
     };
 
