@@ -98,6 +98,8 @@ describe('[Users]', () => {
       });
     }
 
+    // Upstream suffixes these names with Date.now(); ours add random hex too, so the two cases
+    // cannot collide when they run within one millisecond (the sandbox answers that fast).
     describe('users default roles configuration', () => {
       const users: TestUser[] = [];
       beforeAll(() => rc.setSetting('Accounts_Registration_Users_Default_Roles', 'user,admin'));
@@ -107,8 +109,8 @@ describe('[Users]', () => {
       });
 
       it('should create a new user with default roles', async () => {
-        const username = `defaultUserRole_${apiUsername}${Date.now()}`;
-        const email = `defaultUserRole_${apiEmail}${Date.now()}`;
+        const username = `defaultUserRole_${apiUsername}${unique('')}`;
+        const email = `defaultUserRole_${apiEmail}${unique('')}`;
         const res = await rc.request('POST', 'users.create', {
           as: rc.admin,
           body: { email, name: username, username, password: rc.password },
@@ -124,8 +126,8 @@ describe('[Users]', () => {
       });
 
       it('should create a new user with only the role provided', async () => {
-        const username = `defaultUserRole_${apiUsername}${Date.now()}`;
-        const email = `defaultUserRole_${apiEmail}${Date.now()}`;
+        const username = `defaultUserRole_${apiUsername}${unique('')}`;
+        const email = `defaultUserRole_${apiEmail}${unique('')}`;
         const res = await rc.request('POST', 'users.create', {
           as: rc.admin,
           body: { email, name: username, username, password: rc.password, roles: ['guest'] },
