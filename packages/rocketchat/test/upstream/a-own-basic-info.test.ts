@@ -1,7 +1,7 @@
 /**
  * Upstream `[Users]` › `[/users.updateOwnBasicInfo]` (see harness.ts for the source and commit this
- * port follows). Titles are upstream's; the code is ours. The E2E step and the `[Password Policy]`
- * cases are listed in ../UPSTREAM.md.
+ * port follows). Titles are upstream's; the code is ours. The E2E step is listed in
+ * ../UPSTREAM.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Credentials, expectJson, reservedWords, sha256, type TestUser, useServer } from './harness.js';
@@ -132,5 +132,89 @@ describe('[Users]', () => {
         expect(res.body).toHaveProperty('success', false);
       });
     }
+
+    describe('[Password Policy]', () => {
+      beforeAll(() => {
+        rc.setSetting('Accounts_AllowPasswordChange', true);
+        rc.setSetting('Accounts_Password_Policy_Enabled', true);
+        rc.setSetting('Accounts_TwoFactorAuthentication_Enabled', false);
+      });
+      afterAll(() => {
+        rc.setSetting('Accounts_AllowPasswordChange', true);
+        rc.setSetting('Accounts_Password_Policy_Enabled', false);
+        rc.setSetting('Accounts_TwoFactorAuthentication_Enabled', true);
+      });
+      /** The user's `updateOwnBasicInfo` with a new password; with 2FA off the stale current one passes. */
+      const changePassword = (password: string) =>
+        updateOwn(userCredentials, { currentPassword: sha256(rc.password), newPassword: password });
+
+      for (const [title, password, rule, message, before] of [
+        [
+          'should throw an error if the password length is less than the minimum length',
+          '2',
+          'minLength',
+          'does not meet the minimum length password policy',
+        ],
+        [
+          'should throw an error if the password length is greater than the maximum length',
+          'Abc@12345678',
+          'maxLength',
+          'does not meet the maximum length password policy',
+          () => rc.setSetting('Accounts_Password_Policy_MaxLength', 5),
+        ],
+        [
+          'should throw an error if the password contains repeating characters',
+          'A@123aaaa',
+          'repeatingCharacters',
+          'contains repeating characters which is against the password policy',
+        ],
+        [
+          'should throw an error if the password does not contain at least one lowercase character',
+          'PASSWORD@123',
+          'oneLowercase',
+          'does not contain at least one lowercase character which is against the password policy',
+        ],
+        [
+          'should throw an error if the password does not contain at least one uppercase character',
+          'password@123',
+          'oneUppercase',
+          'does not contain at least one uppercase character which is against the password policy',
+        ],
+        [
+          'should throw an error if the password does not contain at least one numerical character',
+          'Password@',
+          'oneNumber',
+          'does not contain at least one numerical character which is against the password policy',
+        ],
+        [
+          'should throw an error if the password does not contain at least one special character',
+          'Password123',
+          'oneSpecial',
+          'does not contain at least one special character which is against the password policy',
+        ],
+      ] as [string, string, string, string, (() => void)?][]) {
+        it(title, async () => {
+          before?.();
+          const res = await changePassword(password);
+          expectJson(res, 400);
+          expect(res.body).toHaveProperty('success', false);
+          expect(res.body).toHaveProperty('error');
+          expect(res.body.errorType).toBe('error-password-policy-not-met');
+          expect(res.body.details).toBeInstanceOf(Array);
+          expect(res.body.details).toContainEqual({
+            error: `error-password-policy-not-met-${rule}`,
+            message: `The password ${message}.`,
+          });
+        });
+      }
+
+      it('should be able to update if the password meets all the validation rules', async () => {
+        rc.setSetting('Accounts_Password_Policy_MaxLength', -1);
+        const res = await changePassword('123Abc@!');
+        expectJson(res, 200);
+        expect(res.body).toHaveProperty('success', true);
+        expect(res.body).toHaveProperty('user');
+      });
+    });
   });
 });
