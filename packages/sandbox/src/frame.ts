@@ -36,9 +36,7 @@ export interface FrameDefinition<Op extends string, Caller extends string | unde
   basePath?: string;
   /**
    * The spec's operation table, `"METHOD /path"` → operationId (`src/generated/operations.ts`),
-   * plus any routes the provider serves beyond its spec. A path matches its literal routes before
-   * its templated ones (`/users/me` before `/users/{id}`); a method the matched path does not
-   * have goes to `notFound`.
+   * plus any routes the provider serves beyond its spec.
    */
   operations: Readonly<Record<string, Op>>;
   /** Called first for every request (cache invalidation, request counters). */
@@ -75,24 +73,19 @@ export function frameModule<Op extends string, Caller extends string | undefined
     : undefined;
   const { key = (_req: SandboxRequest, caller: Caller | undefined) => caller ?? 'anonymous' } =
     def.rateLimit ?? {};
-  // Routes grouped by path template, literal paths before templated ones.
-  const byTemplate = new Map<string, Map<string, Op>>();
-  for (const [route, op] of Object.entries(def.operations)) {
-    const [method = '', template = ''] = route.split(' ');
-    const methods = byTemplate.get(template) ?? new Map<string, Op>();
-    methods.set(method, op);
-    byTemplate.set(template, methods);
-  }
-  const table = [...byTemplate]
-    .map(([template, methods]) => ({ template, methods, params: template.split('{').length - 1 }))
+  // Literal paths before templated ones (`/users/me` before `/users/{id}`).
+  const table = Object.entries(def.operations)
+    .map(([route, op]) => {
+      const [method = '', template = ''] = route.split(' ');
+      return { method, template, op, params: template.split('{').length - 1 };
+    })
     .sort((a, b) => a.params - b.params);
 
   function match(req: SandboxRequest): { op: Op; params: Record<string, string> } | undefined {
-    for (const { template, methods } of table) {
+    for (const { method, template, op } of table) {
+      if (method !== req.method) continue;
       const params = matchPath(template, req.path);
-      if (!params) continue;
-      const op = methods.get(req.method);
-      return op === undefined ? undefined : { op, params };
+      if (params) return { op, params };
     }
     return undefined;
   }

@@ -140,7 +140,9 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
       },
       listUsers: (req) => page(req, users),
       createUser: (req) => create(req),
-      getUser(_req, { user_id }) {
+      getUser(req, { user_id }) {
+        // The search route takes POST only.
+        if (req.path === '/users/search') return notAllowed();
         const user = users.find((u) => String(u.id) === user_id);
         return user
           ? envelope(200, 4306, 'The user details retrieved successfully', user)
