@@ -73,16 +73,21 @@ export function frameModule<Op extends string, Caller extends string | undefined
     : undefined;
   const { key = (_req: SandboxRequest, caller: Caller | undefined) => caller ?? 'anonymous' } =
     def.rateLimit ?? {};
-  // Literal paths before templated ones (`/users/me` before `/users/{id}`).
-  const table = Object.entries(def.operations)
-    .map(([route, op]) => {
-      const [method = '', template = ''] = route.split(' ');
-      return { method, template, op, params: template.split('{').length - 1 };
-    })
-    .sort((a, b) => a.params - b.params);
+  // Literal paths first, by lookup (`/users/me` before `/users/{id}`); then templates, fewest parameters first.
+  const literal = new Map<string, Op>();
+  const templated: { method: string; template: string; op: Op; params: number }[] = [];
+  for (const [route, op] of Object.entries(def.operations)) {
+    const [method = '', template = ''] = route.split(' ');
+    const params = template.split('{').length - 1;
+    if (params === 0) literal.set(`${method} ${template}`, op);
+    else templated.push({ method, template, op, params });
+  }
+  templated.sort((a, b) => a.params - b.params);
 
   function match(req: SandboxRequest): { op: Op; params: Record<string, string> } | undefined {
-    for (const { method, template, op } of table) {
+    const op = literal.get(`${req.method} ${req.path}`);
+    if (op !== undefined) return { op, params: {} };
+    for (const { method, template, op } of templated) {
       if (method !== req.method) continue;
       const params = matchPath(template, req.path);
       if (params) return { op, params };
