@@ -11,7 +11,9 @@ export type Route<Caller = string> = (
 
 /** The rate limiter's window after counting a call. */
 export interface RateLimitState {
+  /** Calls allowed per window. */
   limit: number;
+  /** Calls left in this window after this one. */
   remaining: number;
   /** Epoch ms when the window ends. */
   resetAt: number;
@@ -35,19 +37,20 @@ export interface FrameDefinition<Op extends string, Caller extends string | unde
   /** Path below `/<id>` the spec's paths are relative to (e.g. `/v3.1`), usually ''. */
   basePath?: string;
   /**
-   * The spec's operation table, `"METHOD /path"` → operationId (`src/generated/operations.ts`),
-   * plus any routes the provider serves beyond its spec.
+   * The spec's operation table, `"METHOD /path"` → operationId (`operations.<id>` of
+   * `src/generated/routes.ts`), plus any routes the provider serves beyond its spec.
    */
   operations: Readonly<Record<string, Op>>;
   /** Called first for every request (cache invalidation, request counters). */
   onRequest?(req: SandboxRequest): void;
   /**
-   * Checks the caller: an error response refuses the call, anything else is the caller (its
-   * routes' third argument and the rate limiter's key). `op` is the matched operation, undefined
-   * when no route matched; a provider's public operations (token endpoints, registration) return
-   * the caller they accept, `undefined` for none.
+   * Checks the caller: an error response refuses the call, a string is the caller (its routes'
+   * third argument, and by default the rate limiter's key), `undefined` an anonymous caller the
+   * provider lets through (token endpoints, registration). `op` is the matched operation,
+   * undefined when no route matched.
    */
   authenticate(req: SandboxRequest, op: Op | undefined): SandboxResponse | Caller;
+  /** How calls count against the sandbox's `rateLimit` (default: per caller, after authentication). */
   rateLimit?: FrameRateLimit<Caller>;
   /** A handler for every operationId of `operations`: one missing does not compile. */
   routes: Readonly<Record<Op, Route<Caller>>>;
