@@ -75,11 +75,7 @@ describe('the sandbox frame: what real providers declare', () => {
   type Caller = 'app' | undefined;
 
   /** A provider with a public token call, limited per path (or per caller), with window headers. */
-  async function provider(
-    rateLimit: NonNullable<
-      Parameters<typeof frameModule<(typeof ops)[keyof typeof ops], Caller>>[1]['rateLimit']
-    >,
-  ) {
+  async function provider(rateLimit: FrameRateLimit<Caller>) {
     const seen: string[] = [];
     const box = await serve({
       framed: (options) =>
