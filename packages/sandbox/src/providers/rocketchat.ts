@@ -1867,6 +1867,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
     routes,
     notFound: (req) =>
       answer(req, () => {
+        // Avatars, outside the users API: `/avatar/<username>`, whatever the name holds.
         if (req.method === 'GET' && req.path.startsWith('/avatar/')) {
           let name = req.path.slice('/avatar/'.length);
           try {

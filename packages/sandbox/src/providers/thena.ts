@@ -72,10 +72,6 @@ export function thena(options: ModuleOptions): SandboxModule {
   const nestError = (statusCode: number, message: string | string[], error?: string) =>
     json(statusCode, { statusCode, message, ...(error ? { error } : {}) });
 
-  const tooMany = (headers: Record<string, string>) => ({
-    ...nestError(429, 'ThrottlerException: Too Many Requests'),
-    headers,
-  });
   const rateHeaders = (limit: number, remaining: number, resetAt: number, path: string) => ({
     'x-ratelimit-limit': String(limit),
     'x-ratelimit-remaining': String(remaining),
@@ -102,7 +98,10 @@ export function thena(options: ModuleOptions): SandboxModule {
       headers: (s, req) => rateHeaders(s.limit, s.remaining, s.resetAt, req.path),
     },
     faultResponses: {
-      rateLimited: (resetAt) => tooMany(rateHeaders(options.rateLimit?.limit ?? 100, 0, resetAt, '/')),
+      rateLimited: (resetAt) => ({
+        ...nestError(429, 'ThrottlerException: Too Many Requests'),
+        headers: rateHeaders(options.rateLimit?.limit ?? 100, 0, resetAt, '/'),
+      }),
       serverError: (status) => nestError(status, 'Internal server error', 'Internal Server Error'),
     },
     notFound(req) {
