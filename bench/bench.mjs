@@ -451,10 +451,10 @@ if (want(8)) {
     'roster --help': { cwd: root, args: [join(root, 'packages/cli/dist/bin.js'), '--help'] },
   };
   // Each child reports its own CPU time (user + system, bootstrap included) on fd 3 as it exits:
-  // on a shared machine CPU time moves far less than wall time does.
-  const hook = `import { writeSync } from 'node:fs';
-process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String(u.user + u.system)); });`;
-  const preload = ['--import', `data:text/javascript,${encodeURIComponent(hook)}`];
+  // on a shared machine CPU time moves far less than wall time does. The hook is CommonJS so that
+  // it loads nothing: an ES module importing `node:fs` loads Node's streams (~2 ms) in every
+  // child, which hid what a package itself loads.
+  const preload = ['--require', join(here, 'cpu-on-exit.cjs')];
   const wall = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   const cpu = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let round = 0; round < rounds + 1; round++) {
