@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // Proves a refactoring of the sandbox changes no answer: the provider modules of another git ref
-// (default `main`, compiled from its packages/sandbox/src into a temporary directory) and of this
-// package's build (`dist/`, run `pnpm build` first) get the same requests in the same order — every
-// operation of each spec with every method, path variants (trailing slashes, extra segments, bad
-// percent-encoding), valid, wrong and missing credentials, bodies and queries, with and without
-// rate limiting and each provider's switches — and every answer must be identical: status,
-// headers in order, body, text. The clock and node:crypto's randomness are made deterministic.
+// (default `main`) and of the working tree, each compiled from its packages/sandbox/src into a
+// temporary directory, get the same requests in the same order — every operation of each spec
+// with every method, path variants (trailing slashes, extra segments, bad percent-encoding),
+// valid, wrong and missing credentials, bodies and queries, with and without rate limiting and
+// each provider's switches — and every answer must be identical: status, headers in order, body,
+// text. The clock and node:crypto's randomness are made deterministic.
 //
 //   node packages/sandbox/scripts/answers-diff.mjs [ref] [provider]
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,28 +19,29 @@ import { pathToFileURL } from 'node:url';
 const pkg = resolve(import.meta.dirname, '..');
 const repo = resolve(pkg, '../..');
 const [ref = 'main', only] = process.argv.slice(2);
-const NEW = join(pkg, 'dist');
-if (!existsSync(join(NEW, 'index.js')))
-  throw new Error('build the sandbox first: packages/sandbox/dist is missing');
 
-/** `ref`'s sandbox modules, compiled into a temporary directory. */
-function buildRef() {
+/** The sandbox modules of `ref` (or of the working tree), compiled into a temporary directory. */
+function compile(from) {
   const dir = mkdtempSync(join(tmpdir(), 'sandbox-answers-'));
-  const tar = execFileSync('git', ['-C', repo, 'archive', '--format=tar', ref, 'packages/sandbox/src'], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  const src = join(dir, 'packages/sandbox/src');
+  if (from === undefined) cpSync(join(pkg, 'src'), src, { recursive: true });
+  else {
+    const tar = execFileSync('git', ['-C', repo, 'archive', '--format=tar', from, 'packages/sandbox/src'], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
   writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
   const types = [join(pkg, 'node_modules/@types'), join(repo, 'node_modules/@types')].join(',');
   execFileSync(join(repo, 'node_modules/.bin/tsc'), [
-    ...['--outDir', join(dir, 'dist'), '--rootDir', join(dir, 'packages/sandbox/src')],
+    ...['--outDir', join(dir, 'dist'), '--rootDir', src],
     ...['--module', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'],
-    ...['--typeRoots', types, join(dir, 'packages/sandbox/src/index.ts')],
+    ...['--typeRoots', types, join(src, 'index.ts')],
   ]);
   return dir;
 }
-const built = buildRef();
-const OLD = join(built, 'dist');
+const built = [compile(ref), compile(undefined)];
+const [OLD, NEW] = built.map((dir) => join(dir, 'dist'));
 
 // ---- deterministic clock
 let fakeNow = Date.UTC(2026, 10, 25, 4, 0, 0);
@@ -509,6 +510,6 @@ for (const [id, run] of Object.entries(providers)) {
 }
 crypto.randomBytes = realRandomBytes;
 syncBuiltinESMExports();
-rmSync(built, { recursive: true, force: true });
+for (const dir of built) rmSync(dir, { recursive: true, force: true });
 console.log(`${compared} answers compared with ${ref}: ${failures ? `${failures} differ` : 'all identical'}`);
 process.exitCode = failures ? 1 : 0;
