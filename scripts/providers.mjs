@@ -14,7 +14,7 @@
 //     "sizeBudget": 10000,                // min+gz bytes (scripts/size.mjs)
 //     "managedHeader": "X-Api-Key",       // optional: a header its client sets itself (the contract
 //                                         //   tests check callers cannot override it); default Authorization
-//     "listings": { … },                  // its user listings on the wire, for the hostile suite
+//     "hostile": { "listings": { … } },   // its user listings on the wire, for the hostile suite
 //                                         //   (packages/contract/test/hostile/cases.mjs says what each key means)
 //     "providerApiVersion": "1", "spec": "specs/acme/openapi.yaml"
 //   }
@@ -126,7 +126,7 @@ export function providers() {
       settings,
       sizeBudget: decl.sizeBudget,
       managedHeader: decl.managedHeader ?? 'Authorization',
-      listings: decl.listings,
+      hostile: decl.hostile,
       errorDecoder: `decode${name}Error`,
       errorBodyCheck: `is${name}ErrorBody`,
       providerApiVersion: decl.providerApiVersion,
