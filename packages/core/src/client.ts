@@ -300,14 +300,21 @@ export function createApiClient<Paths extends {}>(
   const hooks: ClientMiddleware[] = [];
   /** The token `auth.apply` put on each request, so a refresh knows which one was refused. */
   const tokenOf = new WeakMap<Request, string>();
+  /** Each call's budget, by the fetch it hands openapi-fetch (which middleware is shown). */
+  const budgetOf = new WeakMap<object, AbortSignal>();
   raw.use(
     userMiddleware(hooks, redactor),
     // Whatever the provider's auth waits on (a token endpoint, a caller's token function), the
-    // call's budget ends the wait.
+    // call's budget ends the wait. Raced on the budget itself, not on `request.signal`: a Request
+    // follows the signal it was given only through a WeakRef, so while nothing but this wait holds
+    // the call, garbage collection could sever it and the wait would never end.
     {
-      onRequest: async ({ request }) => {
+      onRequest: async ({ request, options }) => {
         const applied = auth.apply(request);
-        const used = applied instanceof Promise ? await raceSignal(applied, request.signal) : applied;
+        const used =
+          applied instanceof Promise
+            ? await raceSignal(applied, budgetOf.get(options.fetch) ?? request.signal)
+            : applied;
         if (typeof used === 'string') tokenOf.set(request, used);
       },
     },
@@ -342,15 +349,13 @@ export function createApiClient<Paths extends {}>(
     let used: string | undefined;
     const attempt = async (): Promise<unknown> => {
       try {
+        const send = (request: Request) => {
+          used = tokenOf.get(request);
+          return transport(request, context);
+        };
+        budgetOf.set(send, budget.signal);
         // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-        const result = await (raw[method] as any)(path, {
-          ...rest,
-          signal: budget.signal,
-          fetch: (request: Request) => {
-            used = tokenOf.get(request);
-            return transport(request, context);
-          },
-        });
+        const result = await (raw[method] as any)(path, { ...rest, signal: budget.signal, fetch: send });
         if (result.response.ok) return result;
         return httpError(operation, result.response, result.error);
       } catch (error) {
