@@ -162,6 +162,15 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   Accounts_AllowPasswordChange: true,
   Accounts_PasswordReset: true,
   Accounts_TwoFactorAuthentication_Enabled: true,
+  Accounts_Password_Policy_Enabled: false,
+  Accounts_Password_Policy_MinLength: 7,
+  Accounts_Password_Policy_MaxLength: -1,
+  Accounts_Password_Policy_ForbidRepeatingCharacters: true,
+  Accounts_Password_Policy_ForbidRepeatingCharactersCount: 3,
+  Accounts_Password_Policy_AtLeastOneLowercase: true,
+  Accounts_Password_Policy_AtLeastOneUppercase: true,
+  Accounts_Password_Policy_AtLeastOneNumber: true,
+  Accounts_Password_Policy_AtLeastOneSpecialCharacter: true,
   Accounts_Registration_Users_Default_Roles: 'user',
   Accounts_CustomFields: '',
   'API_Apply_permission_view-outside-room_on_users-list': false,
@@ -512,6 +521,66 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       .split(',')
       .map((r) => r.trim())
       .filter(Boolean);
+  /**
+   * `Accounts_Password_Policy_*` as the server's password policy applies them: every rule broken is
+   * one entry of `details`, and the answer is a plain error (no `[errorType]` suffix in `error`).
+   */
+  const passwordPolicy = (password: string): SandboxResponse | undefined => {
+    if (!settings['Accounts_Password_Policy_Enabled']) return undefined;
+    const n = (id: string) => Number(settings[`Accounts_Password_Policy_${id}`]);
+    const on = (id: string) => settings[`Accounts_Password_Policy_${id}`] === true;
+    const rules: [broken: boolean, error: string, message: string][] = [
+      [
+        n('MinLength') >= 1 && password.length < n('MinLength'),
+        'minLength',
+        'does not meet the minimum length password policy',
+      ],
+      [
+        n('MaxLength') >= 1 && password.length > n('MaxLength'),
+        'maxLength',
+        'does not meet the maximum length password policy',
+      ],
+      [
+        on('ForbidRepeatingCharacters') &&
+          new RegExp(`(.)\\1{${n('ForbidRepeatingCharactersCount')},}`).test(password),
+        'repeatingCharacters',
+        'contains repeating characters which is against the password policy',
+      ],
+      [
+        on('AtLeastOneLowercase') && !/[a-z]/.test(password),
+        'oneLowercase',
+        'does not contain at least one lowercase character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneUppercase') && !/[A-Z]/.test(password),
+        'oneUppercase',
+        'does not contain at least one uppercase character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneNumber') && !/[0-9]/.test(password),
+        'oneNumber',
+        'does not contain at least one numerical character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneSpecialCharacter') && !/[^A-Za-z0-9 ]/.test(password),
+        'oneSpecial',
+        'does not contain at least one special character which is against the password policy',
+      ],
+    ];
+    const details = rules
+      .filter(([broken]) => broken)
+      .map(([, error, message]) => ({
+        error: `error-password-policy-not-met-${error}`,
+        message: `The password ${message}.`,
+      }));
+    if (!details.length && password.trim()) return undefined;
+    return send(400, {
+      success: false,
+      error: "The password provided does not meet the server's password policy.",
+      errorType: 'error-password-policy-not-met',
+      ...(details.length ? { details } : {}),
+    });
+  };
   const passwordMatches = (id: string, digest: unknown) =>
     typeof digest === 'string' &&
     passwords.has(id) &&
@@ -1296,10 +1365,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
     checkSizes(data);
     const current = (me['emails'] as { address: string }[] | undefined)?.[0]?.address;
     const emailChange = data['email'] !== undefined && data['email'].toLowerCase() !== current?.toLowerCase();
-    if ((emailChange || data['newPassword']) && !data['currentPassword'])
-      return failure('TOTP Required', 'totp-required', { method: 'password', codeGenerated: false });
-    if (data['currentPassword'] && !passwordMatches(me._id, data['currentPassword']))
-      return failure('Invalid password', 'totp-invalid', { method: 'password' });
+    // The current password is the profile's second factor: with 2FA off the server asks for none.
+    if (settings['Accounts_TwoFactorAuthentication_Enabled']) {
+      if ((emailChange || data['newPassword']) && !data['currentPassword'])
+        return failure('TOTP Required', 'totp-required', { method: 'password', codeGenerated: false });
+      if (data['currentPassword'] && !passwordMatches(me._id, data['currentPassword']))
+        return failure('Invalid password', 'totp-invalid', { method: 'password' });
+    }
     if (data['username'] !== undefined && data['username'] !== me.username) {
       const other = byUsername(data['username']);
       if (!usernameUsable(data['username']) || (other && other._id !== me._id))
@@ -1311,6 +1383,10 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
         return failure(`${data['email']} is already in use :(`, 'error-field-unavailable', {
           method: 'saveUserProfile',
         });
+    }
+    if (data['newPassword']) {
+      const refused = passwordPolicy(data['newPassword']);
+      if (refused) return refused;
     }
     if (data['username'] !== undefined) me.username = data['username'];
     if (data['name'] !== undefined) me['name'] = data['name'].trim();
