@@ -1,7 +1,7 @@
+import { InputError } from '@rosterkit/core';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '@rosterkit/core';
 import { ListUsersError, listUsers, type User } from '../src/index.js';
 import { clientFor } from './sources.js';
 
