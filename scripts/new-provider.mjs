@@ -247,12 +247,14 @@ components:
 const client = `import {
   type ApiClient,
   type ClientOptions,
+  type Credential,
   createApiClient,
+  createCredential,
   cursorPages,
+  headerAuth,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
-  requireHeaderValue,
 } from '@rosterkit/core';
 import { decode${Name}Error, is${Name}ErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
@@ -272,8 +274,11 @@ export const ${id}Provider: ProviderDefinition = {
 export interface ${Name}ClientOptions extends ClientOptions {
   /** API base URL. */
   baseUrl: string;
-  /** API token, sent as \`Authorization: Bearer <token>\`. */
-  token: string;
+  /**
+   * API token, sent as \`Authorization: Bearer <token>\`; or a function returning one (called when
+   * first needed, and again when ${label} answers 401: a rotated token).
+   */
+  token: Credential;
 }
 
 export interface ${Name}UserQuery {
@@ -288,11 +293,15 @@ export interface ${Name}Client extends ApiClient<paths> {
 }
 
 export function create${Name}Client(options: ${Name}ClientOptions): ${Name}Client {
-  const token = requireHeaderValue('${id}', 'token', options.token);
+  const token = createCredential('${id}', 'token', options.token);
   const api = createApiClient<paths>(
     ${id}Provider,
     options.baseUrl,
-    { apply: (request) => request.headers.set('Authorization', \`Bearer \${token}\`), secrets: () => [token] },
+    headerAuth(
+      token,
+      (request, value) => request.headers.set('Authorization', \`Bearer \${value}\`),
+      (error) => error.status === 401,
+    ),
     options,
   );
 
@@ -561,6 +570,13 @@ const files = {
         sizeBudget: 13500,
         providerApiVersion: '1',
         spec: `specs/${id}/openapi.yaml`,
+        // Where its listing's records are on the wire, for the hostile suite (cursor paging: no page
+        // parameter to replay; \`size\`: the page size the query asks for).
+        hostile: {
+          listings: {
+            list: { primary: true, query: { pageSize: 10 }, request: 'GET /users', items: 'data', size: 10 },
+          },
+        },
       },
       scripts: template.scripts,
       dependencies: { '@rosterkit/core': 'workspace:^' },

@@ -12,6 +12,10 @@
 //     "settings": { "baseUrl": {}, "token": { "secret": true } },   // client options the CLI reads;
 //                                         //   env ROSTER_<ID>_<OPTION_SNAKE> unless "env" names the suffix
 //     "sizeBudget": 10000,                // min+gz bytes (scripts/size.mjs)
+//     "managedHeader": "X-Api-Key",       // optional: a header its client sets itself (the contract
+//                                         //   tests check callers cannot override it); default Authorization
+//     "hostile": { "listings": { … } },   // its user listings on the wire, for the hostile suite
+//                                         //   (packages/contract/test/hostile/cases.mjs says what each key means)
 //     "providerApiVersion": "1", "spec": "specs/acme/openapi.yaml"
 //   }
 //
@@ -32,6 +36,7 @@ export const GENERATED = {
   cliSettings: 'packages/cli/src/generated/settings.ts',
   cliClients: 'packages/cli/src/generated/clients.ts',
   usersTest: 'packages/users/test/generated/clients.ts',
+  contractTest: 'packages/contract/test/generated/providers.ts',
 };
 
 /** Packages that depend on every provider package (kept in sync by `pnpm generate`). */
@@ -95,6 +100,9 @@ export function providers() {
       secret: s.secret === true,
     }));
     if (!settings.some((s) => s.option === 'baseUrl')) fail(`${where}: settings must include baseUrl`);
+    if (!settings.some((s) => s.secret)) fail(`${where}: settings must mark its credential "secret": true`);
+    if (decl.managedHeader !== undefined && typeof decl.managedHeader !== 'string')
+      fail(`${where}: "managedHeader" must be a header name`);
     for (const [piece, path] of [
       ['sandbox module', `packages/sandbox/src/providers/${id}.ts`],
       ['mapper', `packages/users/src/mappers/${id}.ts`],
@@ -117,6 +125,10 @@ export function providers() {
       sandboxModule: id,
       settings,
       sizeBudget: decl.sizeBudget,
+      managedHeader: decl.managedHeader ?? 'Authorization',
+      hostile: decl.hostile,
+      errorDecoder: `decode${name}Error`,
+      errorBodyCheck: `is${name}ErrorBody`,
       providerApiVersion: decl.providerApiVersion,
       spec: decl.spec,
     });

@@ -134,6 +134,30 @@ ${list.map(entry).join('\n')}
 `;
 }
 
+/** What the contract suites iterate: every provider's id, error decoders and client-managed header. */
+function contractTest(list) {
+  return `${HEADER}${list
+    .map((p) => `import { ${p.errorDecoder}, ${p.errorBodyCheck} } from '${p.packageName}';`)
+    .join('\n')}
+
+/** Provider ids in registry order. */
+export const providerIds = ${q(list.map((p) => p.id))} as const;
+export type ProviderId = (typeof providerIds)[number];
+
+/** Each provider's error decoding (decode<Name>Error, is<Name>ErrorBody from its package). */
+export const errorDecoders: Record<
+  ProviderId,
+  {
+    decode(body: unknown, status?: number): { code?: string | undefined; message?: string | undefined };
+    isErrorBody(body: unknown): boolean;
+  }
+> = ${objectOf(list.map((p) => [p.id, `{ decode: ${p.errorDecoder}, isErrorBody: ${p.errorBodyCheck} }`]))};
+
+/** A header each client sets itself, which callers' \`headers\` may not override ("rosterkit".managedHeader). */
+export const managedHeaders: Record<ProviderId, string> = ${objectOf(list.map((p) => [p.id, q(p.managedHeader)]))};
+`;
+}
+
 /** path → content of every generated registry module. */
 export function registryFiles(list) {
   return {
@@ -143,6 +167,7 @@ export function registryFiles(list) {
     [GENERATED.cliSettings]: cliSettings(list),
     [GENERATED.cliClients]: factories(list, '@rosterkit/users'),
     [GENERATED.usersTest]: factories(list, '../../src/index.js'),
+    [GENERATED.contractTest]: contractTest(list),
   };
 }
 

@@ -10,12 +10,11 @@ import {
   createApiClient,
   createCredential,
   createTokenLifecycle,
-  invalidPage,
   type OptionSchema,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
-  paginate,
+  pageNumberPages,
   requireHeaderValue,
   type TokenLifecycle,
 } from '@rosterkit/core';
@@ -148,12 +147,12 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
     const size = optionalInteger('blynk', 'pageSize', query.pageSize, 1, 1000) ?? 1000;
     const search = query.search;
     if (search) requireHeaderValue('blynk', 'search.query', search.query);
-    const ctx = { provider: 'blynk', operation: search ? 'searchUsers' : 'listUsers', error: api.error };
-    return paginate<number, UserPage, BlynkUser>(
-      ctx,
-      {
+    return api.pages(
+      search ? 'GET /api/v1/organization/search/users' : 'GET /api/v1/organization/users',
+      pageNumberPages<UserPage, BlynkUser>({
         first: 0,
-        fetchPage: async (page, signal) =>
+        pageSize: size,
+        fetch: async (page, signal) =>
           search
             ? (
                 await api.GET('/api/v1/organization/search/users', {
@@ -169,21 +168,12 @@ export function createBlynkClient(options: BlynkClientOptions): BlynkClient {
                   signal,
                 })
               ).data,
-        items(page) {
-          if (!Array.isArray(page?.content) || typeof page.totalElements !== 'number') {
-            invalidPage(ctx, 'response has no content array or totalElements');
-          }
-          return page.content;
-        },
-        next: (page, n, items) =>
-          items.length === 0 || (n + 1) * size >= page.totalElements ? undefined : n + 1,
-        total: (page) => page.totalElements,
-        *plan(page) {
-          for (let n = 1; n * size < page.totalElements; n++) yield n;
-        },
+        items: (page) => page?.content,
+        noun: 'content',
+        total: (page) => page?.totalElements,
+        totalName: 'totalElements',
         key: (u) => u.id,
-        pageSize: size,
-      },
+      }),
       paging,
     );
   }

@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBlynkClient } from '@rosterkit/blynk';
-import { main } from '@rosterkit/cli';
+import { cliProviders, main } from '@rosterkit/cli';
 import { ApiError } from '@rosterkit/core';
 import { createImichatClient } from '@rosterkit/imichat';
 import { createRezolveClient } from '@rosterkit/rezolve';
-import { afterEach, describe, expect, it } from 'vitest';
+import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { providerIds } from './generated/providers.js';
 
 /**
  * Auth flows against servers that refuse: a refused credential is a typed `auth` error at once
@@ -251,4 +253,43 @@ describe('Rezolve token function', () => {
     expect(calls).toBe(2);
     expect(srv.calls).toHaveLength(2);
   });
+});
+
+describe('every provider: the wait for a credential function is bounded', () => {
+  // Valid settings of every kind (ids, team and tenant ids) from the sandbox; requests go to `serve`.
+  let box: Sandbox<SandboxProviderId>;
+  beforeAll(async () => {
+    box = await startSandbox({ users: 1 });
+  });
+  afterAll(() => box.close());
+
+  /** A client of the provider at `url` whose credential (its secret setting) never comes. */
+  const pending = (id: SandboxProviderId, url: string, options: { timeoutMs?: number } = {}) => {
+    const field = cliProviders[id].secrets[0] as string;
+    const never = () => new Promise<string>(() => {});
+    return cliProviders[id].create(
+      { ...box.providers[id].credentials, baseUrl: url, [field]: never as unknown as string },
+      options,
+    );
+  };
+
+  for (const id of providerIds) {
+    it(`${id}: a credential function that never returns ends with the call budget (timeout), nothing sent`, async () => {
+      const srv = await serve((_req, res) => json(res, 200, {}));
+      const error = await settle(drain(pending(id, srv.url, { timeoutMs: 300 }).iterateUsers()));
+      expect(error).toMatchObject({ name: 'ApiError', kind: 'timeout' });
+      expect(srv.calls).toHaveLength(0);
+    });
+
+    it(`${id}: the caller's signal ends the wait for the credential`, async () => {
+      const srv = await serve((_req, res) => json(res, 200, {}));
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const error = await settle(
+        drain(pending(id, srv.url).iterateUsers(undefined, { signal: controller.signal })),
+      );
+      expect(error).toMatchObject({ name: 'ApiError', kind: 'aborted' });
+      expect(srv.calls).toHaveLength(0);
+    });
+  }
 });

@@ -5,13 +5,11 @@
  * ever shows in an error, even after it was replaced.
  */
 import { createBlynkClient } from '@rosterkit/blynk';
+import { cliProviders } from '@rosterkit/cli';
 import { type Credential, InputError, isApiError } from '@rosterkit/core';
-import { createImichatClient } from '@rosterkit/imichat';
-import { createRezolveClient } from '@rosterkit/rezolve';
-import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { collect, type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
-import { createThenaClient } from '@rosterkit/thena';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProviderId, providerIds } from './generated/providers.js';
 
 let box: Sandbox<SandboxProviderId>;
 beforeAll(async () => {
@@ -27,66 +25,22 @@ const cred = (id: SandboxProviderId, name: string) => box.providers[id].credenti
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 5 } };
 
 /**
- * Per provider: the rotating credential, its valid value, a client built around a function. Written
- * per provider (how each one rotates differs), so a new provider adds its row here.
+ * Every provider in the registry: its rotating credential (the setting it declares secret), the
+ * valid value, and a client built around a function — made by the registry's client factory from
+ * the sandbox's settings, so a new provider is covered here without a row of its own.
  */
-type Rotating = 'thena' | 'imichat' | 'rocketchat' | 'blynk' | 'rezolve';
-const providers: Record<
-  Rotating,
-  { field: string; valid: () => string; client: (fn: Credential) => Lister }
-> = {
-  thena: {
-    field: 'apiKey',
-    valid: () => cred('thena', 'apiKey'),
-    client: (apiKey) => createThenaClient({ baseUrl: box.providers.thena.baseUrl, apiKey, ...fast }),
-  },
-  imichat: {
-    field: 'apiKey',
-    valid: () => cred('imichat', 'apiKey'),
-    client: (apiKey) =>
-      createImichatClient({
-        baseUrl: box.providers.imichat.baseUrl,
-        apiKey,
-        domainName: cred('imichat', 'domainName'),
-        teamId: cred('imichat', 'teamId'),
-        ...fast,
-      }),
-  },
-  rocketchat: {
-    field: 'authToken',
-    valid: () => cred('rocketchat', 'authToken'),
-    client: (authToken) =>
-      createRocketChatClient({
-        baseUrl: box.providers.rocketchat.baseUrl,
-        userId: cred('rocketchat', 'userId'),
-        authToken,
-        ...fast,
-      }),
-  },
-  blynk: {
-    field: 'clientSecret',
-    valid: () => cred('blynk', 'clientSecret'),
-    client: (clientSecret) =>
-      createBlynkClient({
-        baseUrl: box.providers.blynk.baseUrl,
-        clientId: cred('blynk', 'clientId'),
-        clientSecret,
-        ...fast,
-      }),
-  },
-  rezolve: {
-    field: 'token',
-    valid: () => cred('rezolve', 'token'),
-    client: (token) =>
-      createRezolveClient({
-        baseUrl: box.providers.rezolve.baseUrl,
-        tenantId: cred('rezolve', 'tenantId'),
-        realm: cred('rezolve', 'realm'),
-        token,
-        ...fast,
-      }),
-  },
-};
+type Rotating = ProviderId;
+const providers = Object.fromEntries(
+  providerIds.map((id) => {
+    const field = cliProviders[id].secrets[0] as string;
+    const client = (fn: Credential) =>
+      cliProviders[id].create(
+        { baseUrl: box.providers[id].baseUrl, ...box.providers[id].credentials, [field]: fn as string },
+        fast,
+      ) as Lister;
+    return [id, { field, valid: () => cred(id, field), client }];
+  }),
+) as Record<Rotating, { field: string; valid: () => string; client: (fn: Credential) => Lister }>;
 
 /** Everything an error can show: message, stack, cause chain, JSON form, body, headers. */
 function shown(error: unknown): string {

@@ -5,14 +5,11 @@ import { decodeRocketChatError, isRocketChatErrorBody } from '@rosterkit/rocketc
 import { decodeThenaError, isThenaErrorBody } from '@rosterkit/thena';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { errorDecoders } from './generated/providers.js';
 
-const decoders = {
-  rocketchat: decodeRocketChatError,
-  thena: decodeThenaError,
-  imichat: decodeImichatError,
-  blynk: decodeBlynkError,
-  rezolve: decodeRezolveError,
-};
+/** Every provider in the registry, with its error decoder and 2xx error-body check. */
+const decoders = Object.fromEntries(Object.entries(errorDecoders).map(([id, d]) => [id, d.decode]));
+const errorBodies = Object.fromEntries(Object.entries(errorDecoders).map(([id, d]) => [id, d.isErrorBody]));
 
 /** Arbitrary JSON, and envelopes shaped like each provider's with arbitrary values inside. */
 const json = fc.jsonValue({ maxDepth: 4 });
@@ -32,14 +29,6 @@ const envelopes = fc.oneof(
     { requiredKeys: [] },
   ),
 );
-
-const errorBodies = {
-  rocketchat: isRocketChatErrorBody,
-  thena: isThenaErrorBody,
-  imichat: isImichatErrorBody,
-  blynk: isBlynkErrorBody,
-  rezolve: isRezolveErrorBody,
-};
 
 describe('error decoders are total', () => {
   for (const [provider, decode] of Object.entries(decoders)) {

@@ -80,7 +80,11 @@ function runScenario(scenario: string, deadlineMs: number, gc: boolean): Promise
 }
 
 /** The listings that ask for a page size (a larger page is refused); the others accept it. */
-const SIZED = new Set(['thena.search', 'rocketchat.list', 'blynk.list', 'blynk.search']);
+const SIZED = new Set(
+  JSON.parse(
+    execFileSync(process.execPath, ['run.mjs', '--sized'], { cwd: DIR, encoding: 'utf8' }),
+  ) as string[],
+);
 
 interface Expectation {
   /** `complete`, or the ApiError kind(s) the listing may end with. */

@@ -7,6 +7,7 @@ import { type Sandbox, type SandboxProviderId, sandboxModules, startSandbox } fr
 import { createThenaClient } from '@rosterkit/thena';
 import { listUsers } from '@rosterkit/users';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { managedHeaders } from './generated/providers.js';
 
 /**
  * Callers' mistakes: every option is checked once, when the client (or listing) is created, and a
@@ -36,15 +37,8 @@ function create(
   );
 }
 
-/** The header each client's auth sets (a bearer token's `Authorization` unless listed). */
-const MANAGED: Partial<Record<SandboxProviderId, string>> = {
-  thena: 'X-API-Key',
-  imichat: 'teamid',
-  rocketchat: 'X-Auth-Token',
-  blynk: 'Authorization',
-  rezolve: 'x-tenantid',
-};
-const managed = (id: SandboxProviderId) => MANAGED[id] ?? 'Authorization';
+/** A header each client sets itself (the registry's "managedHeader", default `Authorization`). */
+const managed = (id: SandboxProviderId) => managedHeaders[id];
 
 const bad: [string, Record<string, unknown>, string][] = [
   ['maxAttempts Infinity', { retry: { maxAttempts: Number.POSITIVE_INFINITY } }, 'retry.maxAttempts'],

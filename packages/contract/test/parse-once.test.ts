@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Sandbox, SandboxProviderId, Wire } from '@rosterkit/sandbox';
 import { WIRES } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { providerIds } from './generated/providers.js';
 import { sandboxSource } from './sources.js';
 
 /**
@@ -12,7 +13,7 @@ import { sandboxSource } from './sources.js';
  * is the client's.
  */
 const USERS = 1_200;
-const PROVIDERS: SandboxProviderId[] = ['thena', 'imichat', 'rocketchat', 'blynk', 'rezolve'];
+const PROVIDERS: readonly SandboxProviderId[] = providerIds; // every provider in the registry
 const children: { kill(): void }[] = [];
 const boxes = new Map<Wire, Pick<Sandbox<SandboxProviderId>, 'providers'>>();
 

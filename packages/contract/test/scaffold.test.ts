@@ -121,6 +121,51 @@ describe('a scaffolded provider gives a green tree', () => {
     expect(contract).toMatch(/1 passed/);
   }, 180_000);
 
+  it('is covered by the suites that iterate the registry, with no row written for it', () => {
+    // Error decoders (2), client and listing options (2), credential functions (5), the bounded wait
+    // for a credential (2), one JSON parse per request on each of the three wires (3).
+    const suites = inPackage(
+      'contract',
+      'vitest',
+      'run',
+      'test/decoders.test.ts',
+      'test/options.test.ts',
+      'test/credentials.test.ts',
+      'test/auth.test.ts',
+      'test/parse-once.test.ts',
+      '-t',
+      'acme',
+    );
+    expect(suites).not.toMatch(/failed/);
+    expect(suites).toMatch(/Tests\s+14 passed/);
+    // The hostile suite plays every scenario that fits a cursor listing against it.
+    const hostile = join(copy, 'packages/contract/test/hostile');
+    const table = JSON.parse(run(process.execPath, ['run.mjs', '--list'], hostile)) as Record<
+      string,
+      string[]
+    >;
+    const scenarios = Object.keys(table).filter((s) => table[s]?.includes('acme.list'));
+    expect(scenarios).toEqual(
+      expect.arrayContaining(['null', 'oversized', 'prototype-keys', 'endless', 'trickle', 'hang']),
+    );
+    expect(scenarios).toEqual(
+      expect.arrayContaining(['gzip-bomb', 'auth-refused', 'redirect-cross-origin', 'redirect-loop']),
+    );
+    expect(JSON.parse(run(process.execPath, ['run.mjs', '--sized'], hostile))).toContain('acme.list');
+    const outcome = (scenario: string) =>
+      JSON.parse(
+        run(process.execPath, ['run.mjs', scenario, 'acme.list'], hostile).trim().split('\n').pop() ?? '',
+      ).outcomes[0];
+    // A null record on the first page: three users, then a typed error saying so.
+    expect(outcome('null')).toMatchObject({
+      listing: 'acme.list',
+      state: 'error',
+      items: 3,
+      error: { apiError: true, kind: 'invalid-response', itemsRead: 3 },
+    });
+    expect(outcome('auth-refused')).toMatchObject({ state: 'error', error: { kind: 'http', status: 401 } });
+  }, 300_000);
+
   it('is lint-clean and within a size budget', () => {
     run(bin('biome'), ['check', 'packages/acme', 'packages/sandbox/src', 'packages/users/src', 'scripts']);
     expect(run(process.execPath, ['scripts/size.mjs', '--check'])).toContain('@rosterkit/acme');

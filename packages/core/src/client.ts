@@ -15,7 +15,7 @@ import { CredentialFailure } from './credential.js';
 import { ApiError, isApiError, RosterkitError } from './errors.js';
 import { checkFalseOr, checkOptions, clientOptionsSchema, retrySchema } from './options.js';
 import type { PageStyle } from './pages.js';
-import { type PaginateOptions, paginate } from './paginate.js';
+import { type PaginateContext, type PaginateOptions, paginate } from './paginate.js';
 import { Redactor } from './redact.js';
 import { callBudget, isTimeoutReason } from './signal.js';
 import { raceSignal } from './token.js';
@@ -217,8 +217,6 @@ export interface ApiClient<Paths extends {}> {
     style: PageStyle<Cursor, Page, Item>,
     options?: PaginateOptions,
   ): AsyncGenerator<Item, void, undefined>;
-  /** Builds an ApiError carrying this client's redaction (used by pagination helpers). */
-  readonly error: (init: Omit<ConstructorParameters<typeof ApiError>[0], 'provider'>) => ApiError;
   /** Adds openapi-fetch middleware (hooks on every call); see `ClientMiddleware` for what it sees. */
   use(...middleware: ClientMiddleware[]): void;
   /** Removes middleware added with `use`. */
@@ -239,6 +237,35 @@ export interface ApiClient<Paths extends {}> {
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/** What core's helpers need of a client it built: its operation context, with its redaction. */
+const contexts = new WeakMap<object, (route: string) => PaginateContext>();
+
+/** The operation context of `route` on `client` (provider, operation id, the client's redaction). */
+function contextOf(client: object, route: string): PaginateContext {
+  const of = contexts.get(client);
+  if (!of) throw new TypeError('not a client made by createApiClient');
+  return of(route);
+}
+
+/**
+ * The `invalid-response` ApiError for an answer of `route` that lacks what the provider
+ * documents (a response header, a field), named like every other error of that operation:
+ * `throw invalidResponse(client, 'GET /authorize', 'no access_token response header')`. A route
+ * that is not an operation of the spec is a TypeError.
+ */
+export function invalidResponse<Paths extends {}>(
+  client: ApiClient<Paths>,
+  route: `${Uppercase<HttpMethod>} ${Extract<keyof Paths, string>}`,
+  what: string,
+): ApiError {
+  const ctx = contextOf(client, route);
+  return ctx.error({
+    operation: ctx.operation,
+    kind: 'invalid-response',
+    message: `${ctx.provider} ${ctx.operation}: ${what}`,
+  });
+}
 
 export function createApiClient<Paths extends {}>(
   provider: ProviderDefinition,
@@ -273,14 +300,21 @@ export function createApiClient<Paths extends {}>(
   const hooks: ClientMiddleware[] = [];
   /** The token `auth.apply` put on each request, so a refresh knows which one was refused. */
   const tokenOf = new WeakMap<Request, string>();
+  /** Each call's budget, by the fetch it hands openapi-fetch (which middleware is shown). */
+  const budgetOf = new WeakMap<object, AbortSignal>();
   raw.use(
     userMiddleware(hooks, redactor),
     // Whatever the provider's auth waits on (a token endpoint, a caller's token function), the
-    // call's budget ends the wait.
+    // call's budget ends the wait. Raced on the budget itself, not on `request.signal`: a Request
+    // follows the signal it was given only through a WeakRef, so while nothing but this wait holds
+    // the call, garbage collection could sever it and the wait would never end.
     {
-      onRequest: async ({ request }) => {
+      onRequest: async ({ request, options }) => {
         const applied = auth.apply(request);
-        const used = applied instanceof Promise ? await raceSignal(applied, request.signal) : applied;
+        const used =
+          applied instanceof Promise
+            ? await raceSignal(applied, budgetOf.get(options.fetch) ?? request.signal)
+            : applied;
         if (typeof used === 'string') tokenOf.set(request, used);
       },
     },
@@ -315,15 +349,13 @@ export function createApiClient<Paths extends {}>(
     let used: string | undefined;
     const attempt = async (): Promise<unknown> => {
       try {
+        const send = (request: Request) => {
+          used = tokenOf.get(request);
+          return transport(request, context);
+        };
+        budgetOf.set(send, budget.signal);
         // biome-ignore lint/suspicious/noExplicitAny: dispatch over the typed methods
-        const result = await (raw[method] as any)(path, {
-          ...rest,
-          signal: budget.signal,
-          fetch: (request: Request) => {
-            used = tokenOf.get(request);
-            return transport(request, context);
-          },
-        });
+        const result = await (raw[method] as any)(path, { ...rest, signal: budget.signal, fetch: send });
         if (result.response.ok) return result;
         return httpError(operation, result.response, result.error);
       } catch (error) {
@@ -454,6 +486,14 @@ export function createApiClient<Paths extends {}>(
     });
   }
 
+  /** The context of one operation of the spec, named by its route; anything else is refused. */
+  const contextFor = (route: string): PaginateContext => {
+    const operation = Object.hasOwn(provider.operations, route) ? provider.operations[route] : undefined;
+    if (operation === undefined)
+      throw new TypeError(`${provider.id}: ${route} is not an operation of its spec`);
+    return { provider: provider.id, operation, error: makeError };
+  };
+
   const client = {
     isErrorOf: (error: unknown, method: Method, path: string) =>
       isApiError(error) &&
@@ -465,16 +505,12 @@ export function createApiClient<Paths extends {}>(
     provider: provider.id,
     baseUrl: url,
     redact: (text: string) => redactor.text(text),
-    error: makeError,
     pages<Cursor, Page, Item>(
       route: string,
       style: PageStyle<Cursor, Page, Item>,
       options?: PaginateOptions,
     ) {
-      const operation = Object.hasOwn(provider.operations, route) ? provider.operations[route] : undefined;
-      if (operation === undefined)
-        throw new TypeError(`${provider.id}: ${route} is not an operation of its spec`);
-      const ctx = { provider: provider.id, operation, error: makeError };
+      const ctx = contextFor(route);
       return paginate(ctx, style(ctx), options);
     },
     use: (...m: ClientMiddleware[]) => void hooks.push(...m),
@@ -486,6 +522,7 @@ export function createApiClient<Paths extends {}>(
     },
   } as Record<string, unknown>;
   for (const method of METHODS) client[method] = (path: string, init?: unknown) => call(method, path, init);
+  contexts.set(client, contextFor);
   return client as unknown as ApiClient<Paths>;
 }
 

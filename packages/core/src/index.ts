@@ -5,6 +5,7 @@ export {
   type ClientMiddleware,
   type ClientOptions,
   createApiClient,
+  invalidResponse,
   type OperationError,
   type OperationErrorBody,
   type ProvidedHeaders,
@@ -45,6 +46,7 @@ export {
   type OptionSchema,
 } from './options.js';
 export {
+  type Counted,
   cursorPages,
   offsetPages,
   type PageParts,

@@ -3,6 +3,7 @@ import {
   ApiError,
   createApiClient,
   cursorPages,
+  invalidResponse,
   offsetPages,
   type ProviderDefinition,
   pageNumberPages,
@@ -18,6 +19,7 @@ interface Paths {
   '/pages': { get: Get };
   '/all': { get: Get };
   '/broken': { get: Get };
+  '/bare': { get: Get };
 }
 const definition: ProviderDefinition = {
   id: 'paged',
@@ -27,6 +29,7 @@ const definition: ProviderDefinition = {
     'GET /pages': 'listByPage',
     'GET /all': 'listAll',
     'GET /broken': 'listBroken',
+    'GET /bare': 'listBare',
   },
   decodeError: () => ({}),
 };
@@ -52,6 +55,12 @@ beforeAll(async () => {
       return sendJson(res, 200, body);
     }
     if (url.pathname === '/all') return sendJson(res, 200, { items: ITEMS, total: 7 });
+    // Pages of three with no total (offset or 1-based page), or the whole list in one page.
+    if (url.pathname === '/bare') {
+      if (url.searchParams.has('all')) return sendJson(res, 200, { items: ITEMS });
+      const at = url.searchParams.has('page') ? (q('page') - 1) * 3 : q('offset');
+      return sendJson(res, 200, { items: ITEMS.slice(at, at + 3) });
+    }
     return sendJson(res, 200, { rows: [] });
   });
 });
@@ -158,5 +167,109 @@ describe('page-number plans are lazy', () => {
     const it = plan?.[Symbol.iterator]();
     expect([it?.next().value, it?.next().value]).toEqual([2, 3]);
     expect(scheme.pageSize).toBe(3);
+  });
+});
+
+describe('paging styles that stop at a total require it on every page', () => {
+  it('offset: a page without its total is an invalid-response, not the end of the listing', async () => {
+    const style = offsetPages<Page, Item>({
+      fetch: (offset, signal) => get('/bare', { offset }, signal),
+      items: (p) => p.items,
+      total: (p) => p.total,
+      noun: 'users',
+    });
+    const seen: Item[] = [];
+    const error = await (async () => {
+      for await (const u of client().pages('GET /bare', style)) seen.push(u);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual([]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      operation: 'listBare',
+      kind: 'invalid-response',
+      message: 'paged listBare: response has no users array or total',
+    });
+  });
+
+  it('page numbers with a total: a page without it is an invalid-response naming the field', async () => {
+    const style = pageNumberPages<Page, Item>({
+      first: 1,
+      pageSize: 3,
+      fetch: (page, signal) => get('/bare', { page }, signal),
+      items: (p) => p.items,
+      total: (p) => p.total,
+      totalName: 'totalElements',
+    });
+    const error = await all(client().pages('GET /bare', style)).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      kind: 'invalid-response',
+      message: 'paged listBare: response has no items array or totalElements',
+    });
+  });
+
+  it('offset: later offsets are planned from the first page (concurrency), lazily', async () => {
+    const style = offsetPages<Page, Item>({
+      fetch: (offset, signal) => get('/offset', { offset }, signal),
+      items: (p) => p.items,
+      total: (p) => p.total,
+      pageSize: 3,
+    });
+    expect(await all(client().pages('GET /offset', style, { concurrency: 3 }))).toEqual(ITEMS);
+    const scheme = style({
+      provider: 'paged',
+      operation: 'listByOffset',
+      error: () => new Error('x') as ApiError,
+    });
+    const plan = scheme.plan?.({ items: ITEMS.slice(0, 2), total: 1e15 }, 0, ITEMS.slice(0, 2));
+    const it = plan?.[Symbol.iterator]();
+    expect([it?.next().value, it?.next().value]).toEqual([2, 4]);
+    expect(scheme.pageSize).toBe(3);
+  });
+});
+
+describe('page sizes fixed by the API', () => {
+  const style = (asked?: boolean) =>
+    pageNumberPages<Page, Item>({
+      first: 1,
+      pageSize: 2,
+      ...(asked === undefined ? {} : { pageSizeAsked: asked }),
+      fetch: (_page, signal) => get('/bare', { all: 1 }, signal),
+      items: (p) => p.items,
+      key: (u) => u.id,
+    });
+
+  it('a page larger than the size asked for is refused', async () => {
+    const error = await all(client().pages('GET /bare', style())).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid-response', message: /holds 7 items where at most 2/ });
+  });
+
+  it('a page larger than a size the API fixes (not asked for) is read', async () => {
+    // The one page holds all seven: the next page repeats them, so the listing ends there.
+    const error = await all(client().pages('GET /bare', style(false))).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'invalid-response', message: /not advancing/, itemsRead: 7 });
+  });
+});
+
+describe('errors of an operation without the client building them by hand', () => {
+  it('a client has no public error factory', () => {
+    expect('error' in client()).toBe(false);
+  });
+
+  it('invalidResponse names the provider and the operation from the operation table', () => {
+    const error = invalidResponse(client(), 'GET /all', 'no access_token response header');
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      provider: 'paged',
+      operation: 'listAll',
+      kind: 'invalid-response',
+      message: 'paged listAll: no access_token response header',
+    });
+  });
+
+  it('invalidResponse refuses a route outside the spec and an object that is not a client', () => {
+    expect(() => invalidResponse(client(), 'GET /nowhere' as 'GET /all', 'x')).toThrow(
+      'paged: GET /nowhere is not an operation of its spec',
+    );
+    expect(() => invalidResponse({} as ReturnType<typeof client>, 'GET /all', 'x')).toThrow(TypeError);
   });
 });

@@ -10,12 +10,12 @@ import {
   createCredential,
   createTokenLifecycle,
   InputError,
-  invalidPage,
+  invalidResponse,
   type OptionSchema,
   type PaginateOptions,
   type ProvidedHeaders,
   type ProviderDefinition,
-  paginate,
+  pageNumberPages,
   requireBaseUrl,
   requireHeaderValue,
   requireString,
@@ -106,12 +106,7 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
   const tokens: TokenLifecycle = createTokenLifecycle(async () => {
     const { response } = await key.withRenewal(() => api.GET('/authorize'));
     const value = response.headers.get('access_token');
-    if (!value)
-      throw api.error({
-        operation: 'authorize',
-        kind: 'invalid-response',
-        message: 'imichat authorize: no access_token response header',
-      });
+    if (!value) throw invalidResponse(api, 'GET /authorize', 'no access_token response header');
     return { token: value };
   });
 
@@ -140,12 +135,15 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
 
   function iterateUsers(query: ImichatUserQuery = {}, paging: PaginateOptions = {}) {
     const search = query.filters;
-    const ctx = { provider: 'imichat', operation: search ? 'searchUsers' : 'listUsers', error: api.error };
-    return paginate<number, ListPage, ImichatUser>(
-      ctx,
-      {
+    return api.pages(
+      search ? 'POST /users/search' : 'GET /users',
+      pageNumberPages<ListPage, ImichatUser>({
         first: FIRST_PAGE,
-        fetchPage: async (page, signal) =>
+        // No total is sent: a page shorter than PAGE_SIZE is the last one. The API fixes the size
+        // (none is asked for), so a larger page is not refused.
+        pageSize: PAGE_SIZE,
+        pageSizeAsked: false,
+        fetch: async (page, signal) =>
           search
             ? (
                 await api.POST('/users/search', {
@@ -155,15 +153,10 @@ export function createImichatClient(options: ImichatClientOptions): ImichatClien
                 })
               ).data
             : (await api.GET('/users', { params: { query: { page } }, signal })).data,
-        items: (page) =>
-          Array.isArray(page?.response?.users)
-            ? page.response.users
-            : invalidPage(ctx, 'response has no response.users array'),
-        // No total is sent: a page shorter than PAGE_SIZE is the last one.
-        next: (_page, n, items) => (items.length < PAGE_SIZE ? undefined : n + 1),
-        // No page size is asked for (the API fixes it), so a larger page is not refused here.
+        items: (page) => page?.response?.users,
+        noun: 'response.users',
         key: (u) => u.id,
-      },
+      }),
       paging,
     );
   }

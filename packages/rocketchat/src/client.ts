@@ -6,11 +6,10 @@ import {
   createCredential,
   headerAuth,
   InputError,
-  invalidPage,
+  offsetPages,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
-  paginate,
   requireHeaderValue,
   requireString,
 } from '@rosterkit/core';
@@ -168,35 +167,23 @@ export function createRocketChatClient(options: RocketChatClientOptions): Rocket
   ) {
     const pageSize = optionalInteger('rocketchat', 'pageSize', query.pageSize, 1, 100) ?? 100;
     const { pageSize: _, ...filters } = query;
-    const ctx = { provider: 'rocketchat', operation, error: api.error };
-    const path = `/api/v1/${operation}` as '/api/v1/users.list';
-    return paginate<number, ListPage, RocketChatUser>(
-      ctx,
-      {
-        first: 0,
-        fetchPage: async (offset, signal) =>
+    const path = `/api/v1/${operation}` as const;
+    return api.pages(
+      `GET ${path}`,
+      offsetPages<ListPage, RocketChatUser>({
+        fetch: async (offset, signal) =>
           (
-            await api.GET(path, {
+            await api.GET(path as '/api/v1/users.list', {
               params: { query: { ...filters, count: pageSize, offset } },
               signal,
             })
           ).data,
-        items(page) {
-          if (!page || !Array.isArray(page.users) || typeof page.total !== 'number') {
-            invalidPage(ctx, 'response has no users array or total');
-          }
-          return page.users;
-        },
-        // Advance by what the server actually returned, so a clamped page size is followed.
-        next: (page, offset, items) =>
-          items.length === 0 || offset + items.length >= page.total ? undefined : offset + items.length,
-        total: (page) => page.total,
-        *plan(page, _offset, items) {
-          for (let o = items.length; items.length > 0 && o < page.total; o += items.length) yield o;
-        },
+        items: (page) => page?.users,
+        noun: 'users',
+        total: (page) => page?.total,
         key: (user) => user._id,
         pageSize,
-      },
+      }),
       paging,
     );
   }

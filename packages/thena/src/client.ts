@@ -6,12 +6,12 @@ import {
   createCredential,
   headerAuth,
   InputError,
-  invalidPage,
   optionalInteger,
   type PaginateOptions,
   type ProviderDefinition,
-  paginate,
+  pageNumberPages,
   requireHeaderValue,
+  singlePage,
 } from '@rosterkit/core';
 import { decodeThenaError, isThenaErrorBody } from './errors.js';
 import { operations } from './generated/operations.js';
@@ -90,49 +90,38 @@ export function createThenaClient(options: ThenaClientOptions): ThenaClient {
 
   function iterateUsers(query: ThenaUserQuery = {}, paging: PaginateOptions = {}) {
     if (!query.search) {
-      const ctx = { provider: 'thena', operation: 'listUsers', error: api.error };
-      return paginate<0, ListPage, ThenaUser>(
-        ctx,
-        {
-          first: 0,
-          fetchPage: async (_, signal) => (await api.GET('/v1/users/list', { signal })).data,
-          items: (page) =>
-            Array.isArray(page?.data) ? page.data : invalidPage(ctx, 'response has no data array of users'),
-          next: () => undefined,
+      return api.pages(
+        'GET /v1/users/list',
+        singlePage<ListPage, ThenaUser>({
+          fetch: async (signal) => (await api.GET('/v1/users/list', { signal })).data,
+          items: (page) => page?.data,
+          noun: 'data',
           key: (u) => u.id,
-        },
+        }),
         paging,
       );
     }
     const { perPage: requested, ...search } = query.search;
     const perPage = optionalInteger('thena', 'search.perPage', requested, 1, 250) ?? 250;
-    const ctx = { provider: 'thena', operation: 'searchUsers', error: api.error };
-    return paginate<number, SearchPage, ThenaUser>(
-      ctx,
-      {
+    return api.pages(
+      'GET /v1/search/users',
+      pageNumberPages<SearchPage, ThenaUser>({
         first: 1,
-        fetchPage: async (page, signal) =>
+        pageSize: perPage,
+        fetch: async (page, signal) =>
           (
             await api.GET('/v1/search/users', {
               params: { query: { q: '*', query_by: 'name,email', ...search, page, per_page: perPage } },
               signal,
             })
           ).data,
-        items(page) {
-          if (!page?.result || !Array.isArray(page.result.hits) || typeof page.result.found !== 'number') {
-            invalidPage(ctx, 'response has no result.hits or result.found');
-          }
-          return page.result.hits.map((h) => h?.document);
-        },
-        next: (page, n, items) =>
-          items.length === 0 || n * perPage >= page.result.found ? undefined : n + 1,
-        total: (page) => page.result.found,
-        *plan(page) {
-          for (let n = 2; (n - 1) * perPage < page.result.found; n++) yield n;
-        },
+        items: (page) =>
+          Array.isArray(page?.result?.hits) ? page.result.hits.map((h) => h?.document) : undefined,
+        noun: 'result.hits',
+        total: (page) => page?.result?.found,
+        totalName: 'result.found',
         key: (u) => u.id,
-        pageSize: perPage,
-      },
+      }),
       paging,
     );
   }

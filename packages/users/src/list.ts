@@ -4,6 +4,7 @@ import {
   checkInteger,
   checkOptions,
   checkSignal,
+  InputError,
   type OptionSchema,
   Redactor,
   RosterkitError,
@@ -103,7 +104,7 @@ export async function* listUsers(
   const seenProviders = new Set<string>();
   for (const s of sources) {
     if (seenProviders.has(s.provider))
-      throw new TypeError(`listUsers: provider ${s.provider} is listed twice`);
+      throw new InputError('users', 'sources', `provider ${s.provider} is listed twice`);
     seenProviders.add(s.provider);
   }
   const controller = new AbortController();

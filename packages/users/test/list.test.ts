@@ -1,3 +1,4 @@
+import { InputError } from '@rosterkit/core';
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { type Sandbox, type SandboxProviderId, startSandbox } from '@rosterkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,21 @@ function rocketchat(fetchImpl?: (req: Request) => Promise<Response>) {
 }
 
 describe('listUsers', () => {
+  it('the same provider given twice is an InputError naming sources, before any request', async () => {
+    let requests = 0;
+    const counting = (req: Request) => {
+      requests++;
+      return fetch(req);
+    };
+    const error = await listUsers([rocketchat(counting), rocketchat(counting)])
+      .next()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ provider: 'users', field: 'sources' });
+    expect((error as Error).message).toContain('rocketchat is listed twice');
+    expect(requests).toBe(0);
+  });
+
   it('streams every user of every source as a common User', async () => {
     const users: User[] = [];
     const progress: number[] = [];

@@ -1,120 +1,99 @@
-// What the hostile suite runs: every listing of every provider (how to call it and where its
-// paging, items and total live on the wire), and the scenarios a hostile server plays against it.
+// What the hostile suite runs: every listing of every provider in the registry (how to call it and
+// where its paging, items and total live on the wire, as each provider declares in its package.json
+// "rosterkit".hostile), and the scenarios a hostile server plays against it.
 import { constants, createBrotliCompress, createGzip } from 'node:zlib';
-import { createBlynkClient } from '@rosterkit/blynk';
-import { createImichatClient } from '@rosterkit/imichat';
-import { createRezolveClient } from '@rosterkit/rezolve';
-import { createRocketChatClient } from '@rosterkit/rocketchat';
-import { createThenaClient } from '@rosterkit/thena';
+import { cliProviders } from '@rosterkit/cli';
+import { providers } from '../../../../scripts/providers.mjs';
 
 /** Users seeded per provider: four pages of ten. */
 export const USERS = 40;
 
-/** A client of the provider behind `info` (a sandbox or the hostile server in front of it). */
+const REGISTRY = providers();
+
+/** The provider's hostile-suite facts, or a loud error naming what it lacks. */
+function factsOf(p) {
+  const h = p.hostile;
+  if (!h?.listings || Object.keys(h.listings).length === 0)
+    throw new Error(
+      `hostile suite: ${p.id} declares no "rosterkit".hostile.listings in packages/${p.id}/package.json (see packages/contract/test/hostile/cases.mjs)`,
+    );
+  return h;
+}
+
+/**
+ * A client of the provider behind `info` (a sandbox or the hostile server in front of it), made by
+ * the registry's client factory. A provider declaring `credentialFunction` gets its credential as
+ * a function (the client may ask for a fresh one when one is refused).
+ */
 export function client(provider, info, options = {}) {
-  const c = info.credentials;
-  const base = { baseUrl: info.baseUrl, retry: { baseDelayMs: 1, maxDelayMs: 5 }, ...options };
-  switch (provider) {
-    case 'thena':
-      return createThenaClient({ ...base, apiKey: c.apiKey });
-    case 'imichat':
-      return createImichatClient({ ...base, apiKey: c.apiKey, teamId: c.teamId, domainName: c.domainName });
-    case 'rocketchat':
-      return createRocketChatClient({ ...base, userId: c.userId, authToken: c.authToken });
-    case 'blynk':
-      return createBlynkClient({ ...base, clientId: c.clientId, clientSecret: c.clientSecret });
-    case 'rezolve':
-      // A token function: the client may ask for a fresh token when one is refused.
-      return createRezolveClient({ ...base, tenantId: c.tenantId, realm: c.realm, token: () => c.token });
-    default:
-      throw new Error(`unknown provider ${provider}`);
+  const p = REGISTRY.find((x) => x.id === provider);
+  if (!p) throw new Error(`unknown provider ${provider}`);
+  const settings = { ...info.credentials, baseUrl: info.baseUrl };
+  if (factsOf(p).credentialFunction) {
+    for (const s of p.settings.filter((x) => x.secret)) {
+      const value = settings[s.option];
+      settings[s.option] = () => value;
+    }
   }
+  return cliProviders[provider].create(settings, {
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    ...options,
+  });
 }
 
 const path = (url) => url.pathname;
+/** `a.b.c` of an object (a body's field). */
+const at = (o, dotted) => dotted.split('.').reduce((x, k) => x?.[k], o);
+const setAt = (o, dotted, v) => {
+  const keys = dotted.split('.');
+  const last = keys.pop();
+  (keys.length ? at(o, keys.join('.')) : o)[last] = v;
+};
 
 /**
- * Every listing: `primary` marks one listing per provider; `query` is what iterateUsers is called with; `match` recognises its requests;
- * `page` is its paging parameter (absent: one response); `list`/`wrap`/`unwrap` reach the records
- * in a body; `total` the count it announces; `size` the page size it asks for.
+ * Every listing, as `<provider>.<name>` from each provider's `hostile.listings` declaration:
+ * `primary` marks one listing per provider; `query` is what iterateUsers is called with; `request`
+ * (`METHOD /path-suffix`) recognises its requests; `page` is its paging parameter (absent: one
+ * response, or opaque cursors); `items` the dotted path to the records in a body, each wrapped in
+ * `record` when given; `total` the dotted path to the count it announces; `size` the page size it
+ * asks for; `idField` the id's field (default `id`); `numericIds` whether ids are integers.
+ * `tokenRefusal` (per provider): how its token endpoint refuses a credential it reads as expired.
  */
-export const LISTINGS = {
-  'thena.list': {
-    primary: true,
-    provider: 'thena',
-    query: {},
-    match: (m, url) => m === 'GET' && path(url).endsWith('/v1/users/list'),
-    list: (b) => b.data,
-  },
-  'thena.search': {
-    provider: 'thena',
-    query: { search: { perPage: 10 } },
-    match: (m, url) => m === 'GET' && path(url).endsWith('/v1/search/users'),
-    page: { param: 'page', first: 1, step: 1 },
-    list: (b) => b.result.hits,
-    wrap: (r) => ({ document: r }),
-    unwrap: (h) => h?.document,
-    total: { get: (b) => b.result.found, set: (b, v) => (b.result.found = v) },
-    size: 10,
-  },
-  'imichat.list': {
-    primary: true,
-    provider: 'imichat',
-    query: {},
-    match: (m, url) => m === 'GET' && path(url).endsWith('/v3.1/users'),
-    page: { param: 'page', first: 1, step: 1 },
-    list: (b) => b.response.users,
-    numeric: true,
-  },
-  'imichat.search': {
-    provider: 'imichat',
-    query: { filters: [{ field: 'created_at', operator: 'gt', value: '0' }] },
-    match: (m, url) => m === 'POST' && path(url).endsWith('/users/search'),
-    page: { param: 'page', first: 1, step: 1 },
-    list: (b) => b.response.users,
-    numeric: true,
-  },
-  'rocketchat.list': {
-    primary: true,
-    provider: 'rocketchat',
-    query: { pageSize: 10 },
-    match: (m, url) => m === 'GET' && path(url).endsWith('/api/v1/users.list'),
-    page: { param: 'offset', first: 0, step: 10 },
-    list: (b) => b.users,
-    idField: '_id',
-    total: { get: (b) => b.total, set: (b, v) => (b.total = v) },
-    size: 10,
-  },
-  'blynk.list': {
-    primary: true,
-    provider: 'blynk',
-    query: { pageSize: 10 },
-    match: (m, url) => m === 'GET' && path(url).endsWith('/api/v1/organization/users'),
-    page: { param: 'page', first: 0, step: 1 },
-    list: (b) => b.content,
-    numeric: true,
-    total: { get: (b) => b.totalElements, set: (b, v) => (b.totalElements = v) },
-    size: 10,
-  },
-  'blynk.search': {
-    provider: 'blynk',
-    query: { pageSize: 10, search: { query: '@' } },
-    match: (m, url) => m === 'GET' && path(url).endsWith('/api/v1/organization/search/users'),
-    page: { param: 'page', first: 0, step: 1 },
-    list: (b) => b.content,
-    numeric: true,
-    total: { get: (b) => b.totalElements, set: (b, v) => (b.totalElements = v) },
-    size: 10,
-  },
-  'rezolve.list': {
-    primary: true,
-    provider: 'rezolve',
-    query: {},
-    match: (m, url) => m === 'GET' && path(url).endsWith('/user/list'),
-    list: (b) => b.data.users,
-    total: { get: (b) => b.data.totalCount, set: (b, v) => (b.data.totalCount = v) },
-  },
-};
+export const LISTINGS = Object.fromEntries(
+  REGISTRY.flatMap((p) => {
+    const h = factsOf(p);
+    return Object.entries(h.listings).map(([name, d]) => {
+      const [method, suffix] = d.request.split(' ');
+      const L = {
+        provider: p.id,
+        query: d.query ?? {},
+        match: (m, url) => m === method && path(url).endsWith(suffix),
+        list: (b) => at(b, d.items),
+      };
+      if (d.primary) L.primary = true;
+      if (d.page) L.page = d.page;
+      if (d.record) {
+        L.wrap = (r) => ({ [d.record]: r });
+        L.unwrap = (x) => x?.[d.record];
+      }
+      if (d.numericIds) L.numeric = true;
+      if (d.idField) L.idField = d.idField;
+      if (d.total) L.total = { get: (b) => at(b, d.total), set: (b, v) => setAt(b, d.total, v) };
+      if (d.size) L.size = d.size;
+      if (h.tokenRefusal) L.tokenRefusal = h.tokenRefusal;
+      return [`${p.id}.${name}`, L];
+    });
+  }),
+);
+
+/** Listings that ask for a page size (a larger page is refused); the others accept it. */
+export const SIZED = Object.keys(LISTINGS).filter((l) => LISTINGS[l].size !== undefined);
+
+/**
+ * The headers credentials travel in (a provider sending its credential in another header is not
+ * refused by `auth-refused`, and fails it loudly: its listing completes).
+ */
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-auth-token', 'key', 'access_token'];
 
 const idOf = (L, r) => r?.[L.idField ?? 'id'];
 
@@ -393,8 +372,7 @@ export const SCENARIOS = {
     applies: () => true,
     program: () => async (x) => {
       const headers = x.req.headers;
-      for (const h of ['authorization', 'x-api-key', 'x-auth-token', 'key', 'access_token'])
-        delete headers[h];
+      for (const h of CREDENTIAL_HEADERS) delete headers[h];
       const up = await x.forward();
       x.send(up.status, up.headers, up.body);
       return true;
@@ -405,25 +383,12 @@ export const SCENARIOS = {
    * `/oauth2/token` 401 `invalid_client` (RFC 6749 §5.2), imi.chat's `/authorize` 2004.
    */
   'auth-refused-as-expired': {
-    applies: (L) => L.provider === 'blynk' || L.provider === 'imichat',
-    program: () => (x) => {
-      if (x.url.pathname.endsWith('/oauth2/token')) {
-        x.send(
-          401,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ error: 'invalid_client', error_description: 'Client authentication failed' }),
-        );
-        return true;
-      }
-      if (x.url.pathname.endsWith('/authorize')) {
-        x.send(
-          401,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ status_code: 2004, description: 'Access Token expired', response: '' }),
-        );
-        return true;
-      }
-      return false;
+    applies: (L) => Boolean(L.tokenRefusal),
+    program: (L) => (x) => {
+      const r = L.tokenRefusal;
+      if (!x.url.pathname.endsWith(r.path)) return false;
+      x.send(r.status, { 'content-type': 'application/json' }, JSON.stringify(r.body));
+      return true;
     },
   },
   /** The listing redirects to another origin (an attacker's), which must never see a credential. */

@@ -1,11 +1,12 @@
 // Child process of the hostile suite: `node --max-old-space-size=… run.mjs <scenario> [listing…]`
 // plays one scenario against every listing it applies to and prints one JSON line of outcomes.
-// `node run.mjs --list` prints which listings each scenario applies to. The parent kills this
+// `node run.mjs --list` prints which listings each scenario applies to; `--sized`, which listings
+// ask for a page size. The parent kills this
 // process when it overruns, so a hang or a runaway allocation fails one scenario, not the suite.
 import { ApiError } from '@rosterkit/core';
 import { startSandbox } from '@rosterkit/sandbox';
 import { mapUser } from '@rosterkit/users';
-import { client, LISTINGS, SCENARIOS, USERS } from './cases.mjs';
+import { client, LISTINGS, SCENARIOS, SIZED, USERS } from './cases.mjs';
 import { startHostile } from './server.mjs';
 
 const [name, ...only] = process.argv.slice(2);
@@ -14,6 +15,10 @@ if (name === '--list') {
   for (const [s, scenario] of Object.entries(SCENARIOS))
     table[s] = Object.keys(LISTINGS).filter((l) => scenario.applies(LISTINGS[l]));
   process.stdout.write(`${JSON.stringify(table)}\n`);
+  process.exit(0);
+}
+if (name === '--sized') {
+  process.stdout.write(`${JSON.stringify(SIZED)}\n`);
   process.exit(0);
 }
 const scenario = SCENARIOS[name];
