@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRocketChatClient } from '@rosterkit/rocketchat';
 // Where a listing page's CPU goes, layer by layer (sandbox in a child process; this process's CPU
 // per page, contenders interleaved in short slices, median of the rounds):
 //   fetch       fetch + res.json(), the hand-written baseline
@@ -7,7 +8,6 @@
 //   iterate     iterateUsers (paginate: checks, duplicate ids, signals) over those calls
 //   node bench/layers.mjs [content-length|chunked|gzip] [rounds]
 import { createTransport } from '../packages/core/dist/index.js';
-import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { childSandbox } from './child-sandbox.mjs';
 
 const wire = process.argv[2] ?? 'content-length';

@@ -15,7 +15,12 @@ export function isMediaBody(contentType: string | null): boolean {
 
 /** Whether a fully read answer is a JSON body to check: a 2xx with bytes that are not media. */
 export function isJsonCandidate(response: Response, bytes: ArrayBuffer | null): bytes is ArrayBuffer {
-  return response.ok && bytes !== null && bytes.byteLength > 0 && !isMediaBody(response.headers.get('content-type'));
+  return (
+    response.ok &&
+    bytes !== null &&
+    bytes.byteLength > 0 &&
+    !isMediaBody(response.headers.get('content-type'))
+  );
 }
 
 /** A 2xx body as JSON, or what is wrong with it (not JSON, or the provider's error envelope). */
@@ -45,11 +50,7 @@ export function checkJson(
  * The class is made on first use, not at module load: extending `Response` makes Node load its
  * whole fetch implementation, about 25 ms of every cold start that never sends a request.
  */
-export function parsedResponse(
-  bytes: ArrayBuffer,
-  response: Response,
-  value: unknown,
-): Response {
+export function parsedResponse(bytes: ArrayBuffer, response: Response, value: unknown): Response {
   // The answer's own Headers object is shared, not copied; only a missing length makes a copy.
   let headers: Headers = response.headers;
   if (!headers.has('content-length')) {

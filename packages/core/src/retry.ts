@@ -125,9 +125,12 @@ export class RetryState {
     if (!this.retryable || !p.statuses.has(response.status)) return undefined;
     const delay = serverRequestedDelay(response, reset);
     const rateLimit = response.status === 429 || delay !== undefined;
-    const left = rateLimit ? this.limited < p.maxRateLimitRetries : this.attempt - this.limited < p.maxAttempts;
+    const left = rateLimit
+      ? this.limited < p.maxRateLimitRetries
+      : this.attempt - this.limited < p.maxAttempts;
     if (!left || (delay !== undefined && delay > p.maxRetryAfter)) return undefined;
-    const delayMs = delay === undefined ? this.backoff(this.attempt - this.limited) : delay + this.random() * 50;
+    const delayMs =
+      delay === undefined ? this.backoff(this.attempt - this.limited) : delay + this.random() * 50;
     if (rateLimit) {
       if (!accept(delayMs)) return undefined;
       this.limited++;

@@ -10,7 +10,7 @@ import {
   serverRequestedDelay,
   sleep,
 } from './retry.js';
-import { callBudget, idleWatch, isTimeoutReason } from './signal.js';
+import { callBudget, type IdleWatch, idleWatch, isTimeoutReason } from './signal.js';
 
 export {
   parseRetryAfter,
@@ -254,102 +254,107 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
         const idle = idleWatch(idleMs, signal);
         held.push(idle);
-        let next: Wait | undefined;
+        let outcome: Response | Wait | undefined;
         try {
-          one: {
-            const started = emit ? Date.now() : 0;
-            emit?.({ type: 'request', method, url, attempt });
-            let response: Response;
-            try {
-              const init: RequestInit = { method, headers, signal: idle.signal, redirect: 'manual' };
-              if (body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = body;
-              response = await send(url, init, held);
-            } catch (error) {
-              if (signal.aborted) throw stopped(attempt);
-              const cors = corsProblem(error, url);
-              if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
-              const ms = retries.afterFailure();
-              if (ms === undefined)
-                throw idle.fired
-                  ? idleFailure(attempt)
-                  : new TransportFailure('network', describe(error), attempt, { cause: error });
-              next = { ms, reason: idle.fired ? 'idle timeout' : 'network error' };
-              break one;
-            }
-            idle.touch();
-            const status = response.status;
-            emit?.({ type: 'response', method, url, attempt, status, durationMs: Date.now() - started });
-            if (reset?.remainingHeader && response.headers.get(reset.remainingHeader) === '0') {
-              const quotaMs = serverRequestedDelay(response, reset);
-              if (quotaMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + quotaMs);
-            }
-
-            if (isRedirect(status)) {
-              await discard(response);
-              const hop = nextHop(response, url, method, redirects, options.allowRedirect);
-              if ('refused' in hop) throw new TransportFailure('redirect', hop.refused, attempt);
-              redirects++;
-              emit?.({ type: 'redirect', from: url, to: hop.url });
-              url = hop.url;
-              method = hop.method;
-              retries.attempt--; // a hop is not an attempt
-              break one;
-            }
-
-            const wait = retries.afterStatus(response, reset, (ms) => ask('429', ms));
-            if (wait) {
-              await discard(response);
-              next = { ms: wait.delayMs, reason: wait.rateLimit ? 'rate-limit' : `status ${status}`, status };
-              break one;
-            }
-
-            // Read the whole body here, so a connection reset mid-body is retried like any network error.
-            let bytes: ArrayBuffer | null;
-            try {
-              bytes =
-                NULL_BODY_STATUSES.has(status) || !response.body
-                  ? null
-                  : await readCapped(response.body, maxBytes, declaredLength(response), idle.touch);
-            } catch (error) {
-              if (error instanceof BodyTooLarge) throw new TransportFailure('too-large', error.message, attempt);
-              if (signal.aborted) throw stopped(attempt);
-              const ms = retries.afterFailure();
-              if (ms === undefined)
-                throw idle.fired
-                  ? idleFailure(attempt)
-                  : new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
-                      cause: error,
-                    });
-              next = { ms, reason: idle.fired ? 'idle timeout' : 'body interrupted', status };
-              break one;
-            }
-
-            let result: Response;
-            if (json && isJsonCandidate(response, bytes)) {
-              const checked = checkJson(bytes, response.headers.get('content-type'), isErrorBody);
-              if ('problem' in checked) {
-                const ms = retries.afterFailure();
-                if (ms === undefined)
-                  throw new TransportFailure('invalid-response', checked.problem, attempt, {
-                    status,
-                    body: checked.body,
-                  });
-                next = { ms, reason: `invalid response: ${checked.problem}`, status };
-                break one;
-              }
-              result = parsedResponse(bytes, response, checked.value);
-            } else result = new Response(bytes, { status, statusText: response.statusText, headers: response.headers });
-            responseMeta.set(result, { attempts: attempt });
-            return result;
-          }
+          outcome = await once(attempt, idle);
         } finally {
           idle.dispose();
         }
-        if (next) await pause(next);
+        if (outcome instanceof Response) return outcome;
+        if (outcome) await pause(outcome);
       }
     } finally {
       inFlight.delete(held);
       budget?.dispose();
+    }
+
+    /** One attempt: the call's Response, a wait before the next attempt, or undefined after a redirect hop. */
+    async function once(attempt: number, idle: IdleWatch): Promise<Response | Wait | undefined> {
+      /** A failure without a usable answer: retried after a backoff when the budget allows, else thrown. */
+      const retryOr = (failure: () => TransportFailure, reason: string, status?: number): Wait => {
+        const ms = retries.afterFailure();
+        if (ms === undefined) throw idle.fired ? idleFailure(attempt) : failure();
+        return { ms, reason: idle.fired ? 'idle timeout' : reason, status };
+      };
+      const started = emit ? Date.now() : 0;
+      emit?.({ type: 'request', method, url, attempt });
+      let response: Response;
+      try {
+        const init: RequestInit = { method, headers, signal: idle.signal, redirect: 'manual' };
+        if (body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = body;
+        response = await send(url, init, held);
+      } catch (error) {
+        if (signal.aborted) throw stopped(attempt);
+        const cors = corsProblem(error, url);
+        if (cors) throw new TransportFailure('cors', cors, attempt, { cause: error });
+        return retryOr(
+          () => new TransportFailure('network', describe(error), attempt, { cause: error }),
+          'network error',
+        );
+      }
+      idle.touch();
+      const status = response.status;
+      emit?.({ type: 'response', method, url, attempt, status, durationMs: Date.now() - started });
+      if (reset?.remainingHeader && response.headers.get(reset.remainingHeader) === '0') {
+        const quotaMs = serverRequestedDelay(response, reset);
+        if (quotaMs !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + quotaMs);
+      }
+
+      if (isRedirect(status)) {
+        await discard(response);
+        const hop = nextHop(response, url, method, redirects, options.allowRedirect);
+        if ('refused' in hop) throw new TransportFailure('redirect', hop.refused, attempt);
+        redirects++;
+        emit?.({ type: 'redirect', from: url, to: hop.url });
+        url = hop.url;
+        method = hop.method;
+        retries.attempt--; // a hop is not an attempt
+        return undefined;
+      }
+
+      const wait = retries.afterStatus(response, reset, (ms) => ask('429', ms));
+      if (wait) {
+        await discard(response);
+        return { ms: wait.delayMs, reason: wait.rateLimit ? 'rate-limit' : `status ${status}`, status };
+      }
+
+      // Read the whole body here, so a connection reset mid-body is retried like any network error.
+      let bytes: ArrayBuffer | null;
+      try {
+        bytes =
+          NULL_BODY_STATUSES.has(status) || !response.body
+            ? null
+            : await readCapped(response.body, maxBytes, declaredLength(response), idle.touch);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) throw new TransportFailure('too-large', error.message, attempt);
+        if (signal.aborted) throw stopped(attempt);
+        return retryOr(
+          () =>
+            new TransportFailure('network', `response body interrupted: ${describe(error)}`, attempt, {
+              cause: error,
+            }),
+          'body interrupted',
+          status,
+        );
+      }
+
+      let result: Response;
+      if (json && isJsonCandidate(response, bytes)) {
+        const checked = checkJson(bytes, response.headers.get('content-type'), isErrorBody);
+        if ('problem' in checked) {
+          const ms = retries.afterFailure();
+          if (ms === undefined)
+            throw new TransportFailure('invalid-response', checked.problem, attempt, {
+              status,
+              body: checked.body,
+            });
+          return { ms, reason: `invalid response: ${checked.problem}`, status };
+        }
+        result = parsedResponse(bytes, response, checked.value);
+      } else
+        result = new Response(bytes, { status, statusText: response.statusText, headers: response.headers });
+      responseMeta.set(result, { attempts: attempt });
+      return result;
     }
 
     function idleFailure(attempt: number): TransportFailure {
