@@ -19,7 +19,7 @@ import { startSandbox } from '@rosterkit/sandbox';
 import { createThenaClient } from '@rosterkit/thena';
 import { mapUser, providers } from '@rosterkit/users';
 import axios from 'axios';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import ky from 'ky';
 import { childSandbox } from './child-sandbox.mjs';
 
@@ -308,6 +308,57 @@ if (want(5)) {
     out.map((r) => [r.name, fmt(r.gzipped), fmt(r.gzipped / base, 2), r.budget ?? '—']),
   );
   results.sections.size = out;
+
+  // What that bundle is made of, per source module: built from each package's src/ (so core's
+  // modules show apart), each module minified on its own; "gz marginal" is the gzipped size of
+  // the whole minus the gzipped size without that module, so shared vocabulary counts once.
+  const fromSource = await build({
+    stdin: {
+      contents: "export { createRocketChatClient } from '@rosterkit/rocketchat';",
+      resolveDir: root,
+      loader: 'js',
+    },
+    alias: Object.fromEntries(
+      ['core', 'rocketchat'].map((id) => [`@rosterkit/${id}`, join(root, `packages/${id}/src/index.ts`)]),
+    ),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+  });
+  const parts = [];
+  for (const line of fromSource.outputFiles[0].text.split('\n')) {
+    const source = /^\/\/ (\S+\.(?:m?js|ts))$/.exec(line)?.[1];
+    if (source)
+      parts.push({ name: source.replace(/.*node_modules\//, '').replace(/^.*packages\//, ''), code: '' });
+    else if (parts.length) parts[parts.length - 1].code += `${line}\n`;
+  }
+  const gz = (text) => gzipSync(text, { level: 9 }).byteLength;
+  for (const part of parts)
+    part.min = (await transform(part.code, { minify: true, loader: 'js', format: 'esm' })).code;
+  const whole = gz(parts.map((p) => p.min).join('\n'));
+  const modules = parts
+    .map((part) => ({
+      module: part.name,
+      minified: part.min.length,
+      gzMarginal:
+        whole -
+        gz(
+          parts
+            .filter((p) => p !== part)
+            .map((p) => p.min)
+            .join('\n'),
+        ),
+    }))
+    .sort((a, b) => b.gzMarginal - a.gzMarginal);
+  table(
+    `5b. What createRocketChatClient ships, per source module (whole: ${fmt(whole)} B gzipped)`,
+    ['module', 'minified', 'gz marginal'],
+    modules.map((m) => [m.module, fmt(m.minified), fmt(m.gzMarginal)]),
+  );
+  results.sections.sizeByModule = modules;
 }
 
 // 6. Build
@@ -451,10 +502,10 @@ if (want(8)) {
     'roster --help': { cwd: root, args: [join(root, 'packages/cli/dist/bin.js'), '--help'] },
   };
   // Each child reports its own CPU time (user + system, bootstrap included) on fd 3 as it exits:
-  // on a shared machine CPU time moves far less than wall time does.
-  const hook = `import { writeSync } from 'node:fs';
-process.on('exit', () => { const u = process.cpuUsage(); writeSync(3, String(u.user + u.system)); });`;
-  const preload = ['--import', `data:text/javascript,${encodeURIComponent(hook)}`];
+  // on a shared machine CPU time moves far less than wall time does. The hook is CommonJS so that
+  // it loads nothing: an ES module importing `node:fs` loads Node's streams (~2 ms) in every
+  // child, which hid what a package itself loads.
+  const preload = ['--require', join(here, 'cpu-on-exit.cjs')];
   const wall = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   const cpu = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
   for (let round = 0; round < rounds + 1; round++) {

@@ -51,7 +51,13 @@ export function oneLine(message: string, max = 240): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: building a grapheme segmenter loads ICU's break-iterator data (about 10 ms),
+// which `roster --help` and any output of plain ASCII never need.
+let segmenter: Intl.Segmenter | undefined;
+function graphemes(s: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return segmenter.segment(s);
+}
 const WIDE =
   /[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]|[\u{16fe0}-\u{1b2ff}\u{1f004}\u{1f0cf}\u{1f18e}\u{1f191}-\u{1f19a}\u{1f200}-\u{1f64f}\u{1f680}-\u{1f6ff}\u{1f7e0}-\u{1f7eb}\u{1f90c}-\u{1f9ff}\u{1fa70}-\u{1faff}\u{20000}-\u{3fffd}]/u;
 const EMOJI_STYLE = /\p{Extended_Pictographic}\ufe0f|\p{Regional_Indicator}{2}/u;
@@ -68,7 +74,7 @@ const ASCII = /^[\x20-\x7e]*$/;
 export function displayWidth(s: string): number {
   if (ASCII.test(s)) return s.length;
   let w = 0;
-  for (const { segment } of segmenter.segment(s)) w += graphemeWidth(segment);
+  for (const { segment } of graphemes(s)) w += graphemeWidth(segment);
   return w;
 }
 
@@ -78,7 +84,7 @@ export function fitCell(s: string, width: number): string {
   if (w <= width) return s + ' '.repeat(width - w);
   let out = '';
   let used = 0;
-  for (const { segment } of segmenter.segment(s)) {
+  for (const { segment } of graphemes(s)) {
     const g = graphemeWidth(segment);
     if (used + g > width - 1) break;
     out += segment;

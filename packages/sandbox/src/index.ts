@@ -24,7 +24,13 @@ export {
   type FaultOptions,
   type FaultResponses,
 } from './faults.js';
-export { type FrameDefinition, frameModule, type Route } from './frame.js';
+export {
+  type FrameDefinition,
+  type FrameRateLimit,
+  frameModule,
+  type RateLimitState,
+  type Route,
+} from './frame.js';
 export type { RateLimitOptions, SandboxRequest, SandboxResponse } from './http.js';
 export { header, intParam, json, matchPath, RateLimiter } from './http.js';
 export type { ModuleFactory, ModuleOptions, SandboxModule } from './module.js';

@@ -1,9 +1,10 @@
+import { frameModule } from '../frame.js';
+import { operations } from '../generated/routes.js';
 import {
   header,
   intParam,
   json,
   pageOf,
-  RateLimiter,
   ReadCache,
   type SandboxRequest,
   type SandboxResponse,
@@ -43,9 +44,6 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   const ttl = options.tokenTtlSeconds ?? 86_400;
   const access = new Map<string, number>();
   const refresh = new Set<string>();
-  const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
-    : undefined;
   const users = new Map<number, Doc>();
   let nextId = 100;
 
@@ -84,20 +82,19 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
   };
   // The listing per includeSubOrgUsers, until the next write.
   const lists = new ReadCache<Doc[]>();
+  const bodyOf = (req: SandboxRequest) => (req.body ?? {}) as Record<string, unknown>;
+  const userParam = (req: SandboxRequest) => users.get(Number(req.query.get('userId')));
 
-  return {
+  return frameModule(options, {
     id: 'blynk',
-    basePath: '',
+    operations: operations.blynk,
     credentials: { clientId, clientSecret, userToken },
-    faultResponses: {
-      rateLimited: tooMany,
-      serverError: (status) => error(status, 'Internal server error'),
-    },
     count: () => users.size,
-    handle(req) {
-      lists.seen(req);
-      if (limiter && !limiter.hit(req.path).allowed) return tooMany();
-      if (req.path === '/oauth2/token') return token(req);
+    onRequest: (req) => lists.seen(req),
+    // Every call counts, per path, the token call too.
+    rateLimit: { key: (req) => req.path, beforeAuth: true },
+    authenticate(req): SandboxResponse | 'user' | 'app' | undefined {
+      if (req.path === '/oauth2/token') return undefined;
       const host = (header(req, 'host') ?? '').replace(/:\d+$/, '');
       if (options.regionHost && host !== options.regionHost && req.path.startsWith('/api/')) {
         const origin = new URL(req.origin);
@@ -105,15 +102,132 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
         return { status: 308, headers: { location: `${origin.origin}/blynk${req.path}?${req.query}` } };
       }
       const auth = header(req, 'authorization') ?? '';
-      if (auth === `Bearer ${userToken}`) return route(req, true);
+      if (auth === `Bearer ${userToken}`) return 'user';
       const expires = auth.startsWith('Bearer ') ? access.get(auth.slice(7)) : undefined;
       if (expires === undefined || Date.now() >= expires) return error(401, 'Unauthorized');
-      return route(req, false);
+      return 'app';
     },
-  };
+    faultResponses: {
+      rateLimited: tooMany,
+      serverError: (status) => error(status, 'Internal server error'),
+    },
+    notFound: (req) =>
+      req.path === '/oauth2/token' ? error(405, 'Method not allowed') : error(404, 'Not found'),
+    routes: {
+      getToken: (req) => token(req),
+      getUserProfile(_req, _params, caller) {
+        const self = users.values().next().value;
+        if (caller !== 'user') return error(403, 'This endpoint requires user-scoped authentication');
+        if (!self) return error(404, 'User not found');
+        const { roleId, ...rest } = self;
+        return json(200, {
+          ...rest,
+          role: {
+            id: roleId,
+            name: roleId === 1 ? 'Admin' : roleId === 2 ? 'Staff' : 'User',
+            permissions: ['ORG_DEVICES_VIEW'],
+          },
+          orgName: 'Sandbox Org',
+          darkMode: false,
+        });
+      },
+      listUsers(req) {
+        const p = paging(req);
+        if ('status' in p) return p;
+        const sub = req.query.get('includeSubOrgUsers') === 'true';
+        const all = lists.get(String(sub), () => [...users.values()].filter((u) => sub || u.orgId === ORG));
+        return json(200, { content: pageOf(all, p.page, p.size).map(summary), totalElements: all.length });
+      },
+      searchUsers(req) {
+        const query = (req.query.get('query') ?? '').toLowerCase();
+        if (!query) return error(400, 'query is required');
+        const p = paging(req);
+        if ('status' in p) return p;
+        const field =
+          { Name: 'name', Email: 'email', 'User Id': 'id', Status: 'status' }[
+            req.query.get('sortBy') ?? 'User Id'
+          ] ?? 'id';
+        const dir = req.query.get('sortOrder') === 'DESC' ? -1 : 1;
+        const all = [...users.values()]
+          .filter((u) => u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query))
+          .sort((a, b) =>
+            String(a[field]) < String(b[field])
+              ? -dir
+              : String(a[field]) > String(b[field])
+                ? dir
+                : a.id - b.id,
+          );
+        return json(200, { content: pageOf(all, p.page, p.size).map(summary), totalElements: all.length });
+      },
+      getUser(req) {
+        const user = userParam(req);
+        return user ? json(200, user) : error(404, 'User not found or access denied');
+      },
+      createUser: (req) => create(req, false),
+      createUserInOrg: (req) => create(req, true),
+      updateUserRole(req) {
+        const user = userParam(req);
+        const roleId = Number(req.query.get('roleId'));
+        if (!user || ![1, 2, 3].includes(roleId)) return error(404, 'User/role not found or access denied');
+        user['roleId'] = roleId;
+        user['lastModifiedTs'] = Date.now();
+        return json(200, user);
+      },
+      inviteUser(req) {
+        const body = bodyOf(req);
+        if (
+          typeof body['email'] !== 'string' ||
+          typeof body['name'] !== 'string' ||
+          typeof body['roleId'] !== 'number'
+        ) {
+          return error(400, 'email, name and roleId are required');
+        }
+        if (body['orgId'] !== undefined && body['orgId'] !== ORG && body['orgId'] !== SUB_ORG) {
+          return error(404, "Organization is not found or you don't have access to it.");
+        }
+        if ([...users.values()].some((u) => u.email.toLowerCase() === String(body['email']).toLowerCase())) {
+          return error(400, `${body['email']} is already in use`);
+        }
+        const user: Doc = {
+          id: nextId++,
+          name: body['name'],
+          email: body['email'],
+          roleId: body['roleId'],
+          orgId: (body['orgId'] as number) ?? ORG,
+          isDev: false,
+          status: 'Pending',
+        };
+        users.set(user.id, user);
+        return json(201, user);
+      },
+      registerUser: (req) =>
+        typeof bodyOf(req)['email'] === 'string' ? { status: 204 } : error(400, 'email is required'),
+      transferUser(req) {
+        const body = bodyOf(req);
+        const user = users.get(Number(body['userId']));
+        if (typeof body['targetOrgId'] !== 'number' || typeof body['roleId'] !== 'number')
+          return error(400, 'Request with incorrect parameters');
+        if (!user) return error(400, `User with identifier ${body['userId']} is not found.`);
+        if (body['targetOrgId'] !== ORG && body['targetOrgId'] !== SUB_ORG)
+          return error(404, 'Target organization is not found.');
+        user.orgId = body['targetOrgId'];
+        user['roleId'] = body['roleId'];
+        return json(201, user);
+      },
+      sendPushNotification(req) {
+        const body = bodyOf(req);
+        if (typeof body['title'] !== 'string' || typeof body['body'] !== 'string')
+          return error(400, 'title and body are required');
+        return users.has(Number(body['userId']))
+          ? json(200, { message: 'Push notification sent successfully' })
+          : error(404, 'User not found or access denied');
+      },
+      registerFcmToken: (req) =>
+        typeof bodyOf(req)['token'] === 'string' ? { status: 204 } : error(400, 'token is required'),
+    },
+  });
 
   function token(req: SandboxRequest): SandboxResponse {
-    if (req.method !== 'POST') return error(405, 'Method not allowed');
     const auth = header(req, 'authorization') ?? '';
     const basic = auth.startsWith('Basic ') ? atob(auth.slice(6)) : '';
     if (basic !== `${clientId}:${clientSecret}`) {
@@ -150,152 +264,37 @@ export function blynk(options: BlynkSandboxOptions): SandboxModule {
     return { page, size };
   }
 
-  function route(req: SandboxRequest, userScoped: boolean): SandboxResponse {
-    const route = `${req.method} ${req.path}`;
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const userParam = () => users.get(Number(req.query.get('userId')));
-    switch (route) {
-      case 'GET /api/v1/organization/user/profile': {
-        const self = users.values().next().value;
-        if (!userScoped) return error(403, 'This endpoint requires user-scoped authentication');
-        if (!self) return error(404, 'User not found');
-        const { roleId, ...rest } = self;
-        return json(200, {
-          ...rest,
-          role: {
-            id: roleId,
-            name: roleId === 1 ? 'Admin' : roleId === 2 ? 'Staff' : 'User',
-            permissions: ['ORG_DEVICES_VIEW'],
-          },
-          orgName: 'Sandbox Org',
-          darkMode: false,
-        });
-      }
-      case 'GET /api/v1/organization/users': {
-        const p = paging(req);
-        if ('status' in p) return p;
-        const sub = req.query.get('includeSubOrgUsers') === 'true';
-        const all = lists.get(String(sub), () => [...users.values()].filter((u) => sub || u.orgId === ORG));
-        return json(200, { content: pageOf(all, p.page, p.size).map(summary), totalElements: all.length });
-      }
-      case 'GET /api/v1/organization/search/users': {
-        const query = (req.query.get('query') ?? '').toLowerCase();
-        if (!query) return error(400, 'query is required');
-        const p = paging(req);
-        if ('status' in p) return p;
-        const field =
-          { Name: 'name', Email: 'email', 'User Id': 'id', Status: 'status' }[
-            req.query.get('sortBy') ?? 'User Id'
-          ] ?? 'id';
-        const dir = req.query.get('sortOrder') === 'DESC' ? -1 : 1;
-        const all = [...users.values()]
-          .filter((u) => u.name.toLowerCase().includes(query) || u.email.toLowerCase().includes(query))
-          .sort((a, b) =>
-            String(a[field]) < String(b[field])
-              ? -dir
-              : String(a[field]) > String(b[field])
-                ? dir
-                : a.id - b.id,
-          );
-        return json(200, { content: pageOf(all, p.page, p.size).map(summary), totalElements: all.length });
-      }
-      case 'GET /api/v1/organization/user': {
-        const user = userParam();
-        return user ? json(200, user) : error(404, 'User not found or access denied');
-      }
-      case 'POST /api/v1/organization/users/create':
-      case 'POST /api/v1/organization/users/create-in-org': {
-        if (
-          typeof body['email'] !== 'string' ||
-          typeof body['password'] !== 'string' ||
-          typeof body['name'] !== 'string'
-        ) {
-          return error(400, 'email, password and name are required');
-        }
-        if (/[/\\<>]/.test(body['name']))
-          return error(400, 'Name cannot contain slashes, backslashes, < or >');
-        const inOrg = req.path.endsWith('create-in-org');
-        if (inOrg && (typeof body['orgId'] !== 'number' || typeof body['roleId'] !== 'number'))
-          return error(400, 'orgId and roleId are required');
-        if (inOrg && body['orgId'] !== ORG && body['orgId'] !== SUB_ORG)
-          return error(404, 'Organization not found or access denied');
-        const existing = [...users.values()].find(
-          (u) => u.email.toLowerCase() === String(body['email']).toLowerCase(),
-        );
-        if (existing && !inOrg) return json(200, { message: 'User with the provided email already exists' });
-        if (existing) return error(400, `${body['email']} is already in use`);
-        const user: Doc = {
-          id: nextId++,
-          name: body['name'],
-          email: body['email'],
-          roleId: inOrg ? (body['roleId'] as number) : 1,
-          orgId: inOrg ? (body['orgId'] as number) : SUB_ORG,
-          isDev: false,
-          status: 'Pending',
-          registeredAt: Date.now(),
-          lastModifiedTs: Date.now(),
-        };
-        users.set(user.id, user);
-        return inOrg ? json(201, user) : json(201, { message: 'User created successfully' });
-      }
-      case 'PUT /api/v1/organization/users/role': {
-        const user = userParam();
-        const roleId = Number(req.query.get('roleId'));
-        if (!user || ![1, 2, 3].includes(roleId)) return error(404, 'User/role not found or access denied');
-        user['roleId'] = roleId;
-        user['lastModifiedTs'] = Date.now();
-        return json(200, user);
-      }
-      case 'POST /api/v1/organization/users/invite': {
-        if (
-          typeof body['email'] !== 'string' ||
-          typeof body['name'] !== 'string' ||
-          typeof body['roleId'] !== 'number'
-        ) {
-          return error(400, 'email, name and roleId are required');
-        }
-        if (body['orgId'] !== undefined && body['orgId'] !== ORG && body['orgId'] !== SUB_ORG) {
-          return error(404, "Organization is not found or you don't have access to it.");
-        }
-        if ([...users.values()].some((u) => u.email.toLowerCase() === String(body['email']).toLowerCase())) {
-          return error(400, `${body['email']} is already in use`);
-        }
-        const user: Doc = {
-          id: nextId++,
-          name: body['name'],
-          email: body['email'],
-          roleId: body['roleId'],
-          orgId: (body['orgId'] as number) ?? ORG,
-          isDev: false,
-          status: 'Pending',
-        };
-        users.set(user.id, user);
-        return json(201, user);
-      }
-      case 'POST /api/v1/organization/users/register':
-        return typeof body['email'] === 'string' ? { status: 204 } : error(400, 'email is required');
-      case 'POST /api/v1/organization/users/transfer': {
-        const user = users.get(Number(body['userId']));
-        if (typeof body['targetOrgId'] !== 'number' || typeof body['roleId'] !== 'number')
-          return error(400, 'Request with incorrect parameters');
-        if (!user) return error(400, `User with identifier ${body['userId']} is not found.`);
-        if (body['targetOrgId'] !== ORG && body['targetOrgId'] !== SUB_ORG)
-          return error(404, 'Target organization is not found.');
-        user.orgId = body['targetOrgId'];
-        user['roleId'] = body['roleId'];
-        return json(201, user);
-      }
-      case 'POST /api/v1/organization/users/send-push-notification': {
-        if (typeof body['title'] !== 'string' || typeof body['body'] !== 'string')
-          return error(400, 'title and body are required');
-        return users.has(Number(body['userId']))
-          ? json(200, { message: 'Push notification sent successfully' })
-          : error(404, 'User not found or access denied');
-      }
-      case 'POST /api/v1/organization/users/fcm-token/register':
-        return typeof body['token'] === 'string' ? { status: 204 } : error(400, 'token is required');
-      default:
-        return error(404, 'Not found');
+  function create(req: SandboxRequest, inOrg: boolean): SandboxResponse {
+    const body = bodyOf(req);
+    if (
+      typeof body['email'] !== 'string' ||
+      typeof body['password'] !== 'string' ||
+      typeof body['name'] !== 'string'
+    ) {
+      return error(400, 'email, password and name are required');
     }
+    if (/[/\\<>]/.test(body['name'])) return error(400, 'Name cannot contain slashes, backslashes, < or >');
+    if (inOrg && (typeof body['orgId'] !== 'number' || typeof body['roleId'] !== 'number'))
+      return error(400, 'orgId and roleId are required');
+    if (inOrg && body['orgId'] !== ORG && body['orgId'] !== SUB_ORG)
+      return error(404, 'Organization not found or access denied');
+    const existing = [...users.values()].find(
+      (u) => u.email.toLowerCase() === String(body['email']).toLowerCase(),
+    );
+    if (existing && !inOrg) return json(200, { message: 'User with the provided email already exists' });
+    if (existing) return error(400, `${body['email']} is already in use`);
+    const user: Doc = {
+      id: nextId++,
+      name: body['name'],
+      email: body['email'],
+      roleId: inOrg ? (body['roleId'] as number) : 1,
+      orgId: inOrg ? (body['orgId'] as number) : SUB_ORG,
+      isDev: false,
+      status: 'Pending',
+      registeredAt: Date.now(),
+      lastModifiedTs: Date.now(),
+    };
+    users.set(user.id, user);
+    return inOrg ? json(201, user) : json(201, { message: 'User created successfully' });
   }
 }

@@ -1,12 +1,6 @@
-import {
-  header,
-  intParam,
-  json,
-  matchPath,
-  RateLimiter,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../http.js';
+import { frameModule } from '../frame.js';
+import { operations } from '../generated/routes.js';
+import { header, intParam, json, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { ModuleOptions, SandboxModule } from '../module.js';
 import { peopleFor, seededInactive } from '../people.js';
 import { hashSeed, Rng } from '../random.js';
@@ -34,9 +28,6 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
   const teamId = '12';
   const tokens = new Map<string, number>();
   const ttl = options.tokenTtlMs ?? 3_600_000;
-  const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
-    : undefined;
   let used = 0;
   const users: Doc[] = [];
   let nextId = 1001;
@@ -87,28 +78,41 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
     );
 
   const tooMany = () => envelope(429, 2098, 'Rate limit exceeded');
+  const notAllowed = () => envelope(405, 2099, 'Method not allowed');
+  const page = (req: SandboxRequest, list: Doc[]) => {
+    const n = intParam(req.query, 'page') ?? 1;
+    const p = Number.isNaN(n) || n < 1 ? 1 : n;
+    return envelope(200, 4306, 'The user details retrieved successfully', {
+      users: list.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE),
+    });
+  };
+  const ops: Record<string, (a: unknown, b: unknown) => boolean> = {
+    eq: (a, b) => a === b,
+    lt: (a, b) => String(a) < String(b),
+    gt: (a, b) => String(a) > String(b),
+    lte: (a, b) => String(a) <= String(b),
+    gte: (a, b) => String(a) >= String(b),
+  };
 
-  return {
+  return frameModule(options, {
     id: 'imichat',
     basePath: '/v3.1',
-    credentials: { apiKey, domainName, teamId },
-    faultResponses: {
-      rateLimited: tooMany,
-      serverError: (status) => envelope(status, 2007, 'Internal Server Error'),
+    // The user collection and a user answer with a trailing slash too.
+    operations: {
+      ...operations.imichat,
+      'GET /users/': 'listUsers',
+      'POST /users/': 'createUser',
+      'GET /users/{user_id}/': 'getUser',
     },
+    credentials: { apiKey, domainName, teamId },
     count: () => users.length,
-    handle(req) {
+    onRequest() {
       used++;
-      if (limiter && !limiter.hit(req.path).allowed) return tooMany();
-      if (req.path === '/authorize') {
-        if (req.method !== 'GET') return envelope(405, 2099, 'Method not allowed');
-        const key = header(req, 'key');
-        if (!key) return envelope(400, 2002, 'Invalid header param: mandatory header parameters not found');
-        if (atob(key) !== `${apiKey}@${domainName}`) return envelope(401, 2001, 'Invalid API key');
-        const token = rng.uuid();
-        tokens.set(token, Date.now() + ttl);
-        return envelope(200, 1001, 'Authorized successfully', '', { access_token: token });
-      }
+    },
+    // Every call counts, per path, the token call too.
+    rateLimit: { key: (req) => req.path, beforeAuth: true },
+    authenticate(req) {
+      if (req.path === '/authorize') return undefined;
       const token = header(req, 'access_token');
       const team = header(req, 'teamid');
       if (!token || !team)
@@ -118,58 +122,45 @@ export function imichat(options: ImichatSandboxOptions): SandboxModule {
       if (Date.now() >= expires) return envelope(401, 2004, 'Access Token expired');
       if (team !== teamId)
         return envelope(404, 2010, 'Could not find details of team based on the teamid passed in the header');
-      return route(req);
+      return token;
     },
-  };
-
-  function pageParam(req: SandboxRequest): number {
-    const page = intParam(req.query, 'page') ?? 1;
-    return Number.isNaN(page) || page < 1 ? 1 : page;
-  }
-
-  function route(req: SandboxRequest): SandboxResponse {
-    if (req.path === '/users' || req.path === '/users/') {
-      if (req.method === 'GET') {
-        const page = pageParam(req);
-        return envelope(200, 4306, 'The user details retrieved successfully', {
-          users: users.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-        });
-      }
-      if (req.method === 'POST') return create(req);
-      return envelope(405, 2099, 'Method not allowed');
-    }
-    if (req.path === '/users/search') {
-      if (req.method !== 'POST') return envelope(405, 2099, 'Method not allowed');
-      const filters = (req.body as { filters?: unknown } | undefined)?.filters;
-      if (!Array.isArray(filters)) return envelope(400, 2005, 'Invalid request body');
-      const ops: Record<string, (a: unknown, b: unknown) => boolean> = {
-        eq: (a, b) => a === b,
-        lt: (a, b) => String(a) < String(b),
-        gt: (a, b) => String(a) > String(b),
-        lte: (a, b) => String(a) <= String(b),
-        gte: (a, b) => String(a) >= String(b),
-      };
-      const matched = users.filter((u) =>
-        filters.every(
-          (f: { field?: string; operator?: string; value?: unknown }) =>
-            ops[f.operator ?? '']?.(u[f.field ?? ''], f.value) ?? false,
-        ),
-      );
-      const page = pageParam(req);
-      return envelope(200, 4306, 'The user details retrieved successfully', {
-        users: matched.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
-      });
-    }
-    const one = matchPath('/users/{id}', req.path.replace(/\/$/, ''));
-    if (one) {
-      if (req.method !== 'GET') return envelope(405, 2099, 'Method not allowed');
-      const user = users.find((u) => String(u.id) === one['id']);
-      return user
-        ? envelope(200, 4306, 'The user details retrieved successfully', user)
-        : envelope(404, 3101, 'Requested user was not found');
-    }
-    return envelope(405, 2099, 'Method not allowed');
-  }
+    faultResponses: {
+      rateLimited: tooMany,
+      serverError: (status) => envelope(status, 2007, 'Internal Server Error'),
+    },
+    notFound: notAllowed,
+    routes: {
+      authorize(req) {
+        const key = header(req, 'key');
+        if (!key) return envelope(400, 2002, 'Invalid header param: mandatory header parameters not found');
+        if (atob(key) !== `${apiKey}@${domainName}`) return envelope(401, 2001, 'Invalid API key');
+        const token = rng.uuid();
+        tokens.set(token, Date.now() + ttl);
+        return envelope(200, 1001, 'Authorized successfully', '', { access_token: token });
+      },
+      listUsers: (req) => page(req, users),
+      createUser: (req) => create(req),
+      getUser(req, { user_id }) {
+        // The search route takes POST only.
+        if (req.path === '/users/search') return notAllowed();
+        const user = users.find((u) => String(u.id) === user_id);
+        return user
+          ? envelope(200, 4306, 'The user details retrieved successfully', user)
+          : envelope(404, 3101, 'Requested user was not found');
+      },
+      searchUsers(req) {
+        const filters = (req.body as { filters?: unknown } | undefined)?.filters;
+        if (!Array.isArray(filters)) return envelope(400, 2005, 'Invalid request body');
+        const matched = users.filter((u) =>
+          filters.every(
+            (f: { field?: string; operator?: string; value?: unknown }) =>
+              ops[f.operator ?? '']?.(u[f.field ?? ''], f.value) ?? false,
+          ),
+        );
+        return page(req, matched);
+      },
+    },
+  });
 
   function create(req: SandboxRequest): SandboxResponse {
     const b = (req.body ?? {}) as Record<string, unknown>;

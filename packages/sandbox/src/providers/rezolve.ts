@@ -1,12 +1,6 @@
-import {
-  etagOf,
-  header,
-  json,
-  matchPath,
-  RateLimiter,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../http.js';
+import { frameModule, type Route } from '../frame.js';
+import { operations } from '../generated/routes.js';
+import { etagOf, header, json, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { ModuleOptions, SandboxModule } from '../module.js';
 import { peopleFor, seededInactive } from '../people.js';
 import { hashSeed, Rng } from '../random.js';
@@ -19,15 +13,14 @@ import { hashSeed, Rng } from '../random.js';
  */
 type Doc = Record<string, unknown> & { id: string };
 
+const MODULES = ['ticketing', 'chat', 'knowledge'];
+
 export function rezolve(options: ModuleOptions): SandboxModule {
   const rng = new Rng(hashSeed(options.seed, 'rezolve'));
   const tenantId = rng.uuid();
   const realm = 'sandbox';
   const token = `eyJhbGciOiJSUzI1NiJ9.${rng.hex(48)}.${rng.hex(32)}`;
   const expiredToken = `eyJhbGciOiJSUzI1NiJ9.${rng.hex(48)}.expired`;
-  const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
-    : undefined;
   const now = () => new Date().toISOString();
   const byType: Record<'template' | 'agent' | 'user', Doc[]> = { template: [], agent: [], user: [] };
 
@@ -95,16 +88,32 @@ export function rezolve(options: ModuleOptions): SandboxModule {
       'x-ratelimit-reset': String(Math.ceil((resetAt - Date.now()) / 1000)),
     });
 
-  return {
+  const ok = (message: string, data: unknown) =>
+    json(200, { success: true, message, data, timestamp: '2025-12-12T10:00:00.000Z' });
+  const invalidModule = (req: SandboxRequest) => {
+    const module = req.query.get('module');
+    return module !== null && !MODULES.includes(module)
+      ? fail(400, 'INVALID_PARAMETER', `Invalid module: ${module}`)
+      : undefined;
+  };
+  /** Every route is a GET with an optional `module`, and tags what it sends (a match is 304 with no body). */
+  const get =
+    (handler: (req: SandboxRequest, params: Record<string, string>) => SandboxResponse): Route =>
+    (req, params) => {
+      const res = invalidModule(req) ?? handler(req, params);
+      if (res.status !== 200) return res;
+      const etag = etagOf(res.body);
+      if (header(req, 'if-none-match') === etag) return { status: 304, headers: { etag } };
+      return { ...res, headers: { ...res.headers, etag } };
+    };
+
+  return frameModule(options, {
     id: 'rezolve',
     basePath: '/api/v2/ticketing',
+    operations: operations.rezolve,
     credentials: { token, tenantId, realm, expiredToken },
-    faultResponses: {
-      rateLimited: (resetAt) => tooMany(limiter?.limit ?? 100, resetAt),
-      serverError: (status) => fail(status, 'INTERNAL_ERROR', 'Internal server error'),
-    },
     count: () => byType.agent.length,
-    handle(req) {
+    authenticate(req) {
       const auth = header(req, 'authorization');
       if (auth === `Bearer ${expiredToken}`)
         return fail(401, 'TOKEN_EXPIRED', 'Token has expired', 'Please refresh your token');
@@ -116,77 +125,71 @@ export function rezolve(options: ModuleOptions): SandboxModule {
       const realmName = header(req, 'realmname');
       if (realmName !== undefined && realmName !== realm)
         return fail(404, 'REALM_NOT_FOUND', 'Realm not found');
-      if (limiter) {
-        const state = limiter.hit(req.path);
-        if (!state.allowed) return tooMany(limiter.limit, state.resetAt);
-      }
-      if (req.method !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
-      const res = route(req);
-      if (res.status !== 200) return res;
-      // ETags: same representation, same tag; a match is 304 with no body.
-      const etag = etagOf(res.body);
-      if (header(req, 'if-none-match') === etag) return { status: 304, headers: { etag } };
-      return { ...res, headers: { ...res.headers, etag } };
+      return token;
     },
-  };
-
-  function ok(message: string, data: unknown): SandboxResponse {
-    return json(200, { success: true, message, data, timestamp: '2025-12-12T10:00:00.000Z' });
-  }
-
-  function route(req: SandboxRequest): SandboxResponse {
-    const module = req.query.get('module') ?? undefined;
-    if (module !== undefined && !['ticketing', 'chat', 'knowledge'].includes(module)) {
-      return fail(400, 'INVALID_PARAMETER', `Invalid module: ${module}`);
-    }
-    if (req.path === '/user/list') {
-      const type = req.query.get('type');
-      if (type !== 'template' && type !== 'agent' && type !== 'user')
-        return fail(400, 'INVALID_PARAMETER', 'type must be one of template, agent, user');
-      if (!module) return fail(400, 'INVALID_PARAMETER', 'module is required');
-      const users = byType[type];
-      return ok('Users retrieved successfully', { users, totalCount: users.length, module, type });
-    }
-    if (req.path === '/user/userinfo')
-      return ok('User info retrieved successfully', {
-        ...me,
-        ...(module ? { module, type: 'template' } : {}),
-      });
-    if (req.path === '/user/preference')
-      return ok('Preferences retrieved successfully', { theme: 'light', pageSize: 25 });
-    if (req.path === '/queue/current')
-      return ok('Current queues retrieved successfully', {
-        queues: [1, 2, 3].map((id) => ({ id, name: `Queue ${id}` })),
-      });
-    const queue = matchPath('/queue/{queueId}/users', req.path);
-    if (queue) {
-      const id = Number(queue['queueId']);
-      if (!Number.isInteger(id) || id < 1 || id > 3)
-        return fail(404, 'QUEUE_NOT_FOUND', 'Queue not found', `No queue with id ${queue['queueId']}`);
-      const members = byType.agent
-        .filter((_, i) => i % 3 === id - 1)
-        .map((u, i) => ({
-          id: u.id,
-          userId: i + 1,
-          username: u['username'],
-          email: u['email'],
-          name: `${u['firstName']} ${u['lastName']}`,
-          firstName: u['firstName'],
-          lastName: u['lastName'],
-          avatar: null,
-          role: 'agent',
-          queueRole: 'member',
-          availability: {
-            status: u['status'] === 'active' ? 'online' : 'offline',
-            statusSince: u['updatedAt'],
-            autoAssign: true,
-          },
-        }));
-      return ok('Queue users retrieved successfully', {
-        users: members,
-        summary: { totalUsers: members.length },
-      });
-    }
-    return fail(404, 'NOT_FOUND', `Cannot GET ${req.path}`);
-  }
+    // Per path, after authentication.
+    rateLimit: { key: (req) => req.path },
+    faultResponses: {
+      rateLimited: (resetAt) => tooMany(options.rateLimit?.limit ?? 100, resetAt),
+      serverError: (status) => fail(status, 'INTERNAL_ERROR', 'Internal server error'),
+    },
+    notFound: (req) =>
+      req.method !== 'GET'
+        ? fail(405, 'METHOD_NOT_ALLOWED', 'Method not allowed')
+        : (invalidModule(req) ?? fail(404, 'NOT_FOUND', `Cannot GET ${req.path}`)),
+    routes: {
+      listUsers: get((req) => {
+        const module = req.query.get('module');
+        const type = req.query.get('type');
+        if (type !== 'template' && type !== 'agent' && type !== 'user')
+          return fail(400, 'INVALID_PARAMETER', 'type must be one of template, agent, user');
+        if (!module) return fail(400, 'INVALID_PARAMETER', 'module is required');
+        const users = byType[type];
+        return ok('Users retrieved successfully', { users, totalCount: users.length, module, type });
+      }),
+      getUserInfo: get((req) => {
+        const module = req.query.get('module');
+        return ok('User info retrieved successfully', {
+          ...me,
+          ...(module ? { module, type: 'template' } : {}),
+        });
+      }),
+      getUserPreference: get(() =>
+        ok('Preferences retrieved successfully', { theme: 'light', pageSize: 25 }),
+      ),
+      getCurrentQueues: get(() =>
+        ok('Current queues retrieved successfully', {
+          queues: [1, 2, 3].map((id) => ({ id, name: `Queue ${id}` })),
+        }),
+      ),
+      listQueueUsers: get((_req, { queueId }) => {
+        const id = Number(queueId);
+        if (!Number.isInteger(id) || id < 1 || id > 3)
+          return fail(404, 'QUEUE_NOT_FOUND', 'Queue not found', `No queue with id ${queueId}`);
+        const members = byType.agent
+          .filter((_, i) => i % 3 === id - 1)
+          .map((u, i) => ({
+            id: u.id,
+            userId: i + 1,
+            username: u['username'],
+            email: u['email'],
+            name: `${u['firstName']} ${u['lastName']}`,
+            firstName: u['firstName'],
+            lastName: u['lastName'],
+            avatar: null,
+            role: 'agent',
+            queueRole: 'member',
+            availability: {
+              status: u['status'] === 'active' ? 'online' : 'offline',
+              statusSince: u['updatedAt'],
+              autoAssign: true,
+            },
+          }));
+        return ok('Queue users retrieved successfully', {
+          users: members,
+          summary: { totalUsers: members.length },
+        });
+      }),
+    },
+  });
 }

@@ -1,12 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  header,
-  intParam,
-  RateLimiter,
-  ReadCache,
-  type SandboxRequest,
-  type SandboxResponse,
-} from '../http.js';
+import { frameModule, type Route } from '../frame.js';
+import { operations } from '../generated/routes.js';
+import { header, intParam, ReadCache, type SandboxRequest, type SandboxResponse } from '../http.js';
 import type { ModuleOptions, SandboxModule } from '../module.js';
 import { peopleFor, seededInactive } from '../people.js';
 import { hashSeed, Rng } from '../random.js';
@@ -59,6 +54,8 @@ const MAX_BIO_LENGTH = 260;
 const MAX_NICKNAME_LENGTH = 120;
 const LOGIN_EXPIRATION_MS = 90 * 24 * 3600 * 1000;
 const UNAUTHORIZED = 'You must be logged in to do this.';
+/** The spec's operations, and `POST /api/v1/login` (authentication, outside the users spec). */
+type Op = (typeof operations.rocketchat)[keyof typeof operations.rocketchat] | 'login';
 const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
 const PREFS_NOT_AVAILABLE =
   "Failed to retrieve User Preferences because they haven't been set up by the user yet".toUpperCase();
@@ -162,6 +159,15 @@ const DEFAULT_SETTINGS: Record<string, unknown> = {
   Accounts_AllowPasswordChange: true,
   Accounts_PasswordReset: true,
   Accounts_TwoFactorAuthentication_Enabled: true,
+  Accounts_Password_Policy_Enabled: false,
+  Accounts_Password_Policy_MinLength: 7,
+  Accounts_Password_Policy_MaxLength: -1,
+  Accounts_Password_Policy_ForbidRepeatingCharacters: true,
+  Accounts_Password_Policy_ForbidRepeatingCharactersCount: 3,
+  Accounts_Password_Policy_AtLeastOneLowercase: true,
+  Accounts_Password_Policy_AtLeastOneUppercase: true,
+  Accounts_Password_Policy_AtLeastOneNumber: true,
+  Accounts_Password_Policy_AtLeastOneSpecialCharacter: true,
   Accounts_Registration_Users_Default_Roles: 'user',
   Accounts_CustomFields: '',
   'API_Apply_permission_view-outside-room_on_users-list': false,
@@ -213,9 +219,6 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
   for (const [k, v] of Object.entries(options.permissions ?? {})) permissions[k] = [...v];
   const outbox: RocketChatMail[] = [];
   const exports = new Map<string, Record<string, unknown>>();
-  const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
-    : undefined;
   // Sorted listings per sort spec, dropped on every write (a real server has indexes).
   const sorted = new ReadCache<Doc[]>();
 
@@ -512,6 +515,66 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       .split(',')
       .map((r) => r.trim())
       .filter(Boolean);
+  /**
+   * `Accounts_Password_Policy_*` as the server's password policy applies them: every rule broken is
+   * one entry of `details`, and the answer is a plain error (no `[errorType]` suffix in `error`).
+   */
+  const passwordPolicy = (password: string): SandboxResponse | undefined => {
+    if (!settings['Accounts_Password_Policy_Enabled']) return undefined;
+    const n = (id: string) => Number(settings[`Accounts_Password_Policy_${id}`]);
+    const on = (id: string) => settings[`Accounts_Password_Policy_${id}`] === true;
+    const rules: [broken: boolean, error: string, message: string][] = [
+      [
+        n('MinLength') >= 1 && password.length < n('MinLength'),
+        'minLength',
+        'does not meet the minimum length password policy',
+      ],
+      [
+        n('MaxLength') >= 1 && password.length > n('MaxLength'),
+        'maxLength',
+        'does not meet the maximum length password policy',
+      ],
+      [
+        on('ForbidRepeatingCharacters') &&
+          new RegExp(`(.)\\1{${n('ForbidRepeatingCharactersCount')},}`).test(password),
+        'repeatingCharacters',
+        'contains repeating characters which is against the password policy',
+      ],
+      [
+        on('AtLeastOneLowercase') && !/[a-z]/.test(password),
+        'oneLowercase',
+        'does not contain at least one lowercase character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneUppercase') && !/[A-Z]/.test(password),
+        'oneUppercase',
+        'does not contain at least one uppercase character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneNumber') && !/[0-9]/.test(password),
+        'oneNumber',
+        'does not contain at least one numerical character which is against the password policy',
+      ],
+      [
+        on('AtLeastOneSpecialCharacter') && !/[^A-Za-z0-9 ]/.test(password),
+        'oneSpecial',
+        'does not contain at least one special character which is against the password policy',
+      ],
+    ];
+    const details = rules
+      .filter(([broken]) => broken)
+      .map(([, error, message]) => ({
+        error: `error-password-policy-not-met-${error}`,
+        message: `The password ${message}.`,
+      }));
+    if (!details.length && password.trim()) return undefined;
+    return send(400, {
+      success: false,
+      error: "The password provided does not meet the server's password policy.",
+      errorType: 'error-password-policy-not-met',
+      ...(details.length ? { details } : {}),
+    });
+  };
   const passwordMatches = (id: string, digest: unknown) =>
     typeof digest === 'string' &&
     passwords.has(id) &&
@@ -582,99 +645,6 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
     ) || /^172\.(1[6-9]|2\d|3[01])\./.test(host);
 
   // ---------------------------------------------------------------- module
-
-  const mod: RocketChatSandboxModule = {
-    id: 'rocketchat',
-    basePath: '',
-    credentials: {
-      userId: admin.userId,
-      authToken: admin.authToken,
-      regularUserId: regular.userId,
-      regularAuthToken: regular.authToken,
-    },
-    faultResponses: {
-      rateLimited: (resetAt) =>
-        tooMany(resetAt, {
-          'x-ratelimit-limit': String(limiter?.limit ?? 10),
-          'x-ratelimit-remaining': '0',
-          'x-ratelimit-reset': String(resetAt),
-        }),
-      serverError: (status) => send(status, { success: false, error: 'Internal server error' }),
-    },
-    count: () => users.size,
-    setSetting(id, value) {
-      settings[id] = value;
-    },
-    setPermission(id, roles) {
-      permissions[id] = [...roles];
-    },
-    outbox,
-    password: PASSWORD,
-    handle(req) {
-      sorted.seen(req);
-      const route = `${req.method} ${req.path}`;
-      const userId = header(req, 'x-user-id');
-      const token = header(req, 'x-auth-token');
-      const tok = token ? tokens.get(token) : undefined;
-      const me = tok && tok.userId === userId ? users.get(tok.userId) : undefined;
-      const anonymous = PUBLIC_ROUTES.has(route) || req.path.startsWith('/avatar/');
-      if (!me && !anonymous) {
-        return send(
-          401,
-          options.legacy401
-            ? { status: 'error', message: UNAUTHORIZED }
-            : { success: false, error: UNAUTHORIZED, status: 'error', message: UNAUTHORIZED },
-        );
-      }
-      let rl: Record<string, string> | undefined;
-      if (limiter && !can(me, 'api-bypass-rate-limit')) {
-        const state = limiter.hit(`${me?._id ?? 'anonymous'}:${route}`);
-        rl = {
-          'x-ratelimit-limit': String(limiter.limit),
-          'x-ratelimit-remaining': String(state.remaining),
-          'x-ratelimit-reset': String(state.resetAt),
-        };
-        if (!state.allowed) return tooMany(state.resetAt, rl);
-      }
-      let res: SandboxResponse;
-      try {
-        res = dispatch(req, route, me, token ?? '');
-      } catch (error) {
-        if (error instanceof Refusal) res = error.response;
-        else throw error;
-      }
-      if (rl) res.headers = { ...rl, ...res.headers };
-      return res;
-    },
-  };
-
-  function dispatch(req: SandboxRequest, route: string, me: Doc | undefined, token: string): SandboxResponse {
-    const isJsonPost =
-      req.method === 'POST' && !(header(req, 'content-type') ?? '').toLowerCase().startsWith('multipart/');
-    if (
-      isJsonPost &&
-      req.body !== undefined &&
-      (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
-    ) {
-      return invalid('must be object');
-    }
-    if (req.method === 'GET' && req.path.startsWith('/avatar/')) {
-      let name = req.path.slice('/avatar/'.length);
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        // keep it raw
-      }
-      return {
-        status: 200,
-        text: avatarSvg(byUsername(name), name),
-        headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=0' },
-      };
-    }
-    const handler = ROUTES[route];
-    if (!handler) return send(404, { success: false, error: 'Resource not found' });
-    return handler(req, me as Doc, token);
-  }
 
   // ---------------------------------------------------------------- routes
 
@@ -1296,10 +1266,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
     checkSizes(data);
     const current = (me['emails'] as { address: string }[] | undefined)?.[0]?.address;
     const emailChange = data['email'] !== undefined && data['email'].toLowerCase() !== current?.toLowerCase();
-    if ((emailChange || data['newPassword']) && !data['currentPassword'])
-      return failure('TOTP Required', 'totp-required', { method: 'password', codeGenerated: false });
-    if (data['currentPassword'] && !passwordMatches(me._id, data['currentPassword']))
-      return failure('Invalid password', 'totp-invalid', { method: 'password' });
+    // The current password is the profile's second factor: with 2FA off the server asks for none.
+    if (settings['Accounts_TwoFactorAuthentication_Enabled']) {
+      if ((emailChange || data['newPassword']) && !data['currentPassword'])
+        return failure('TOTP Required', 'totp-required', { method: 'password', codeGenerated: false });
+      if (data['currentPassword'] && !passwordMatches(me._id, data['currentPassword']))
+        return failure('Invalid password', 'totp-invalid', { method: 'password' });
+    }
     if (data['username'] !== undefined && data['username'] !== me.username) {
       const other = byUsername(data['username']);
       if (!usernameUsable(data['username']) || (other && other._id !== me._id))
@@ -1311,6 +1284,10 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
         return failure(`${data['email']} is already in use :(`, 'error-field-unavailable', {
           method: 'saveUserProfile',
         });
+    }
+    if (data['newPassword']) {
+      const refused = passwordPolicy(data['newPassword']);
+      if (refused) return refused;
     }
     if (data['username'] !== undefined) me.username = data['username'];
     if (data['name'] !== undefined) me['name'] = data['name'].trim();
@@ -1393,33 +1370,33 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
   }
 
   // Routes that need no login (the caller is used when present).
-  const PUBLIC_ROUTES = new Set([
-    'POST /api/v1/login',
-    'POST /api/v1/users.register',
-    'POST /api/v1/users.forgotPassword',
-    'POST /api/v1/users.sendConfirmationEmail',
-    'POST /api/v1/users.verifyEmail',
-    'POST /api/v1/users.2fa.sendEmailCode',
+  const PUBLIC_ROUTES = new Set<Op>([
+    'login',
+    'users.register',
+    'users.forgotPassword',
+    'users.sendConfirmationEmail',
+    'users.verifyEmail',
+    'users.2fa.sendEmailCode',
   ]);
 
-  const ROUTES: Record<string, (req: SandboxRequest, me: Doc, token: string) => SandboxResponse> = {
-    'POST /api/v1/login': (req) => login(req),
-    'GET /api/v1/users.list': listUsers,
-    'GET /api/v1/users.info': info,
-    'POST /api/v1/users.create': create,
-    'POST /api/v1/users.update': update,
-    'POST /api/v1/users.setStatus': setStatus,
-    'GET /api/v1/users.presence': presence,
-    'GET /api/v1/users.listByStatus': listByStatus,
-    'GET /api/v1/users.autocomplete': autocomplete,
-    'POST /api/v1/users.setAvatar': setAvatar,
-    'POST /api/v1/users.register': (req, me) => register(req, me),
-    'POST /api/v1/users.updateOwnBasicInfo': updateOwn,
-    'POST /api/v1/users.generatePersonalAccessToken': tokenRoute('generate'),
-    'POST /api/v1/users.regeneratePersonalAccessToken': tokenRoute('regenerate'),
-    'POST /api/v1/users.removePersonalAccessToken': tokenRoute('remove'),
+  const ROUTES: Record<Op, (req: SandboxRequest, me: Doc, token: string) => SandboxResponse> = {
+    login: (req) => login(req),
+    'users.list': listUsers,
+    'users.info': info,
+    'users.create': create,
+    'users.update': update,
+    'users.setStatus': setStatus,
+    'users.presence': presence,
+    'users.listByStatus': listByStatus,
+    'users.autocomplete': autocomplete,
+    'users.setAvatar': setAvatar,
+    'users.register': (req, me) => register(req, me),
+    'users.updateOwnBasicInfo': updateOwn,
+    'users.generatePersonalAccessToken': tokenRoute('generate'),
+    'users.regeneratePersonalAccessToken': tokenRoute('regenerate'),
+    'users.removePersonalAccessToken': tokenRoute('remove'),
 
-    'POST /api/v1/users.delete'(req, me) {
+    'users.delete'(req, me) {
       if (!can(me, 'delete-user')) return routeForbidden();
       const b = body(req);
       const error = validate(b, {
@@ -1439,7 +1416,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ deletedRooms: [] });
     },
 
-    'POST /api/v1/users.setActiveStatus'(req, me) {
+    'users.setActiveStatus'(req, me) {
       const b = body(req);
       const error = validate(b, {
         required: ['userId', 'activeStatus'],
@@ -1458,7 +1435,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ user: { _id: target._id, active: target.active } });
     },
 
-    'GET /api/v1/users.getPresence'(req, me) {
+    'users.getPresence'(req, me) {
       const q = Object.fromEntries(req.query);
       if (isSelf(q, me))
         return ok({
@@ -1469,7 +1446,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ presence: userFromParams(q)['status'] ?? 'offline' });
     },
 
-    'GET /api/v1/users.getStatus'(req, me) {
+    'users.getStatus'(req, me) {
       const q = Object.fromEntries(req.query);
       const self = isSelf(q, me);
       const u = self ? me : userFromParams(q);
@@ -1482,13 +1459,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       });
     },
 
-    'GET /api/v1/users.getAvatar'(req) {
+    'users.getAvatar'(req) {
       const u = userFromParams(Object.fromEntries(req.query));
       const url = `${req.origin}/rocketchat/avatar/${encodeURIComponent(u.username)}`;
       return { status: 307, body: url, headers: { 'content-type': 'application/json', location: url } };
     },
 
-    'POST /api/v1/users.resetAvatar'(req, me) {
+    'users.resetAvatar'(req, me) {
       const b = body(req);
       const error = validate(b, { props: { userId: 'string', username: 'string', user: 'string' } });
       if (error) return invalid(error);
@@ -1503,9 +1480,9 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'GET /api/v1/users.getAvatarSuggestion': () => ok({ suggestions: {} }),
+    'users.getAvatarSuggestion': () => ok({ suggestions: {} }),
 
-    'POST /api/v1/users.deactivateIdle'(req, me) {
+    'users.deactivateIdle'(req, me) {
       if (!can(me, 'edit-other-user-active-status')) return routeForbidden();
       const b = body(req);
       const error = validate(b, { required: ['daysIdle'], props: { daysIdle: 'number', role: 'string' } });
@@ -1525,7 +1502,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ count });
     },
 
-    'POST /api/v1/users.deleteOwnAccount'(req, me) {
+    'users.deleteOwnAccount'(req, me) {
       const b = body(req);
       const error = validate(b, {
         required: ['password'],
@@ -1539,7 +1516,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'POST /api/v1/users.createToken'(req) {
+    'users.createToken'(req) {
       const b = body(req);
       const error = validate(b, {
         required: ['userId', 'secret'],
@@ -1558,13 +1535,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ data: { userId: target._id, authToken } });
     },
 
-    'GET /api/v1/users.getPreferences'(_req, me) {
+    'users.getPreferences'(_req, me) {
       const s = me['settings'] as { preferences?: Record<string, unknown> } | undefined;
       if (!s) return failure(PREFS_NOT_AVAILABLE);
       return ok({ preferences: { ...(s.preferences ?? {}), language: me['language'] } });
     },
 
-    'POST /api/v1/users.setPreferences'(req, me) {
+    'users.setPreferences'(req, me) {
       const b = body(req);
       const error = validate(b, {
         required: ['data'],
@@ -1594,7 +1571,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       });
     },
 
-    'POST /api/v1/users.forgotPassword'(req) {
+    'users.forgotPassword'(req) {
       const b = body(req);
       const error = validate(b, { required: ['email'], props: { email: 'string' } });
       if (error) return invalid(error);
@@ -1605,7 +1582,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'GET /api/v1/users.getUsernameSuggestion'(_req, me) {
+    'users.getUsernameSuggestion'(_req, me) {
       const base = String(me['name'] ?? me.username)
         .toLowerCase()
         .normalize('NFKD')
@@ -1618,7 +1595,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ result: candidate });
     },
 
-    'GET /api/v1/users.checkUsernameAvailability'(req, me) {
+    'users.checkUsernameAvailability'(req, me) {
       const username = req.query.get('username');
       if (username === null) return invalid("must have required property 'username'");
       if (username.toLowerCase() === me.username.toLowerCase()) return ok({ result: true });
@@ -1630,7 +1607,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ result: !byUsername(username) && !RESERVED_USERNAMES.includes(username.toLowerCase()) });
     },
 
-    'GET /api/v1/users.getPersonalAccessTokens'(_req, me) {
+    'users.getPersonalAccessTokens'(_req, me) {
       if (!can(me, 'create-personal-access-tokens')) return routeForbidden();
       const list = [...tokens]
         .filter(([, t]) => t.userId === me._id && t.kind === 'pat')
@@ -1643,7 +1620,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ tokens: list });
     },
 
-    'GET /api/v1/users.requestDataDownload'(req, me) {
+    'users.requestDataDownload'(req, me) {
       const full = req.query.get('fullExport') === 'true';
       const pending = exports.get(me._id);
       if (pending && pending['fullExport'] === full)
@@ -1672,7 +1649,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ requested: true, exportOperation: op, url: null, pendingOperationsBeforeMyRequest: 0 });
     },
 
-    'POST /api/v1/users.logoutOtherClients'(_req, me, token) {
+    'users.logoutOtherClients'(_req, me, token) {
       const current = tokens.get(token);
       for (const [t, v] of tokens)
         if (v.userId === me._id && v.kind === 'login' && t !== token) tokens.delete(t);
@@ -1683,13 +1660,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       });
     },
 
-    'POST /api/v1/users.removeOtherTokens'(_req, me, token) {
+    'users.removeOtherTokens'(_req, me, token) {
       for (const [t, v] of tokens)
         if (v.userId === me._id && v.kind === 'login' && t !== token) tokens.delete(t);
       return ok();
     },
 
-    'POST /api/v1/users.resetE2EKey'(req, me) {
+    'users.resetE2EKey'(req, me) {
       const b = body(req);
       const error = validate(b, { props: { userId: 'string', username: 'string', user: 'string' } });
       if (error) return invalid(error);
@@ -1704,7 +1681,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'POST /api/v1/users.resetTOTP'(req, me) {
+    'users.resetTOTP'(req, me) {
       const b = body(req);
       const error = validate(b, { props: { userId: 'string', username: 'string', user: 'string' } });
       if (error) return invalid(error);
@@ -1718,13 +1695,13 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'GET /api/v1/users.listTeams'(req) {
+    'users.listTeams'(req) {
       const userId = req.query.get('userId');
       if (userId === null) return invalid("must have required property 'userId'");
       return ok({ teams: [] }); // teams are not emulated: nobody belongs to one
     },
 
-    'POST /api/v1/users.logout'(req, me) {
+    'users.logout'(req, me) {
       const b = body(req);
       const error = validate(b, { props: { userId: 'string' } });
       if (error) return invalid(error);
@@ -1735,7 +1712,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok({ message: `User ${userId} has been logged out!` });
     },
 
-    'POST /api/v1/users.sendWelcomeEmail'(req, me) {
+    'users.sendWelcomeEmail'(req, me) {
       if (!can(me, 'send-mail')) return routeForbidden();
       const b = body(req);
       const error = validate(b, { required: ['email'], props: { email: 'string' } });
@@ -1748,7 +1725,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'POST /api/v1/users.sendConfirmationEmail'(req) {
+    'users.sendConfirmationEmail'(req) {
       const b = body(req);
       const error = validate(b, { required: ['email'], props: { email: 'string' } });
       if (error) return invalid(error);
@@ -1766,7 +1743,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'POST /api/v1/users.verifyEmail'(req) {
+    'users.verifyEmail'(req) {
       const b = body(req);
       const error = validate(b, { required: ['token'], props: { token: { type: 'string', minLength: 1 } } });
       if (error) return invalid(error);
@@ -1784,7 +1761,7 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return send(404, { success: false, error: 'Resource not found' });
     },
 
-    'POST /api/v1/users.2fa.enableEmail'(_req, me, token) {
+    'users.2fa.enableEmail'(_req, me, token) {
       if ((me['emails'] as { verified?: boolean }[] | undefined)?.some((e) => !e.verified))
         return failure('You need to verify your emails before setting up 2FA', 'error-invalid-user');
       me['email2fa'] = { enabled: true, changedAt: isoNow() };
@@ -1793,12 +1770,12 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
       return ok();
     },
 
-    'POST /api/v1/users.2fa.disableEmail'(_req, me) {
+    'users.2fa.disableEmail'(_req, me) {
       me['email2fa'] = { enabled: false, changedAt: isoNow() };
       return ok();
     },
 
-    'POST /api/v1/users.2fa.sendEmailCode'(req, me) {
+    'users.2fa.sendEmailCode'(req, me) {
       const b = body(req);
       const error = validate(b, { required: ['emailOrUsername'], props: { emailOrUsername: 'string' } });
       if (error) return invalid(error);
@@ -1815,7 +1792,110 @@ export function rocketchat(options: RocketChatSandboxOptions): RocketChatSandbox
     },
   };
 
-  return mod;
+  /** The JSON body check every POST passes first, and the refusals handlers throw. */
+  const answer = (req: SandboxRequest, run: () => SandboxResponse): SandboxResponse => {
+    const isJsonPost =
+      req.method === 'POST' && !(header(req, 'content-type') ?? '').toLowerCase().startsWith('multipart/');
+    if (
+      isJsonPost &&
+      req.body !== undefined &&
+      (req.invalidJson || typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+    ) {
+      return invalid('must be object');
+    }
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof Refusal) return error.response;
+      throw error;
+    }
+  };
+  const me = (id: string | undefined) => (id === undefined ? undefined : users.get(id));
+  const routes = {} as Record<Op, Route<string | undefined>>;
+  for (const [op, handler] of Object.entries(ROUTES) as [Op, (typeof ROUTES)[Op]][])
+    routes[op] = (req, _params, caller) =>
+      answer(req, () => handler(req, me(caller) as Doc, header(req, 'x-auth-token') ?? ''));
+
+  const frame = frameModule(options, {
+    id: 'rocketchat',
+    operations: { ...operations.rocketchat, 'POST /api/v1/login': 'login' },
+    credentials: {
+      userId: admin.userId,
+      authToken: admin.authToken,
+      regularUserId: regular.userId,
+      regularAuthToken: regular.authToken,
+    },
+    count: () => users.size,
+    onRequest: (req) => sorted.seen(req),
+    authenticate(req, op): SandboxResponse | string | undefined {
+      const userId = header(req, 'x-user-id');
+      const token = header(req, 'x-auth-token');
+      const tok = token ? tokens.get(token) : undefined;
+      const caller = tok && tok.userId === userId ? users.get(tok.userId) : undefined;
+      const anonymous = (op !== undefined && PUBLIC_ROUTES.has(op)) || req.path.startsWith('/avatar/');
+      if (!caller && !anonymous) {
+        return send(
+          401,
+          options.legacy401
+            ? { status: 'error', message: UNAUTHORIZED }
+            : { success: false, error: UNAUTHORIZED, status: 'error', message: UNAUTHORIZED },
+        );
+      }
+      return caller?._id;
+    },
+    // Per caller and route; holders of `api-bypass-rate-limit` skip the limiter.
+    rateLimit: {
+      key: (req, caller) =>
+        can(me(caller), 'api-bypass-rate-limit')
+          ? undefined
+          : `${caller ?? 'anonymous'}:${req.method} ${req.path}`,
+      headers: (state) => ({
+        'x-ratelimit-limit': String(state.limit),
+        'x-ratelimit-remaining': String(state.remaining),
+        'x-ratelimit-reset': String(state.resetAt),
+      }),
+    },
+    faultResponses: {
+      rateLimited: (resetAt) =>
+        tooMany(resetAt, {
+          'x-ratelimit-limit': String(options.rateLimit?.limit ?? 10),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(resetAt),
+        }),
+      serverError: (status) => send(status, { success: false, error: 'Internal server error' }),
+    },
+    routes,
+    notFound: (req) =>
+      answer(req, () => {
+        // Avatars, outside the users API: `/avatar/<username>`, whatever the name holds.
+        if (req.method === 'GET' && req.path.startsWith('/avatar/')) {
+          let name = req.path.slice('/avatar/'.length);
+          try {
+            name = decodeURIComponent(name);
+          } catch {
+            // keep it raw
+          }
+          return {
+            status: 200,
+            text: avatarSvg(byUsername(name), name),
+            headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=0' },
+          };
+        }
+        return send(404, { success: false, error: 'Resource not found' });
+      }),
+  });
+
+  return {
+    ...frame,
+    setSetting(id, value) {
+      settings[id] = value;
+    },
+    setPermission(id, roles) {
+      permissions[id] = [...roles];
+    },
+    outbox,
+    password: PASSWORD,
+  };
 }
 
 const PREFERENCES = new Set([

@@ -1,9 +1,10 @@
+import { frameModule } from '../frame.js';
+import { operations } from '../generated/routes.js';
 import {
   header,
   intParam,
   json,
   matchPath,
-  RateLimiter,
   ReadCache,
   type SandboxRequest,
   type SandboxResponse,
@@ -30,9 +31,6 @@ export function thena(options: ModuleOptions): SandboxModule {
   const rng = new Rng(hashSeed(options.seed, 'thena'));
   const apiKey = `thena_${rng.hex(32)}`;
   const legacy = { token: `eyJ${rng.hex(40)}`, orgId: `O${rng.hex(8).toUpperCase()}` };
-  const limiter = options.rateLimit
-    ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs)
-    : undefined;
   const users = new Map<string, Doc>();
   const searches = new ReadCache<Doc[]>();
   const me: Doc = {
@@ -80,86 +78,70 @@ export function thena(options: ModuleOptions): SandboxModule {
     'x-ratelimit-reset': String(Math.ceil(resetAt / 1000)),
     'x-ratelimit-path': path,
   });
-  const tooMany = (headers: Record<string, string>) => ({
-    ...nestError(429, 'ThrottlerException: Too Many Requests'),
-    headers,
-  });
 
-  return {
+  return frameModule(options, {
     id: 'thena',
-    basePath: '',
+    operations: operations.thena,
     credentials: { apiKey, token: legacy.token, orgId: legacy.orgId },
-    faultResponses: {
-      rateLimited: (resetAt) => tooMany(rateHeaders(limiter?.limit ?? 100, 0, resetAt, '/')),
-      serverError: (status) => nestError(status, 'Internal server error', 'Internal Server Error'),
-    },
     count: () => users.size,
-    handle(req) {
-      searches.seen(req);
-      const key = header(req, 'x-api-key');
+    onRequest: (req) => searches.seen(req),
+    authenticate(req) {
       const bearer = header(req, 'authorization');
       const authed =
-        key === apiKey || (bearer === `Bearer ${legacy.token}` && header(req, 'x-org-id') === legacy.orgId);
-      if (!authed) return nestError(401, 'Unauthorized');
-      let rl: Record<string, string> | undefined;
-      if (limiter) {
-        const state = limiter.hit(`${req.method} ${req.path}`);
-        rl = rateHeaders(limiter.limit, state.remaining, state.resetAt, req.path);
-        if (!state.allowed) return tooMany(rl);
-      }
-      const res = route(req);
-      if (rl) res.headers = { ...rl, ...res.headers };
-      return res;
+        header(req, 'x-api-key') === apiKey ||
+        (bearer === `Bearer ${legacy.token}` && header(req, 'x-org-id') === legacy.orgId);
+      return authed ? 'app' : nestError(401, 'Unauthorized');
     },
-  };
-
-  function route(req: SandboxRequest): SandboxResponse {
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    if (req.method === 'GET' && req.path === '/v1/users/list') return envelope([...users.values()]);
-    if (req.method === 'PATCH' && req.path === '/v1/users') {
-      if (body['name'] !== undefined && typeof body['name'] !== 'string')
-        return nestError(400, ['name must be a string'], 'Bad Request');
-      if (typeof body['name'] === 'string') me['name'] = body['name'];
-      if (typeof body['avatarUrl'] === 'string') me['avatarUrl'] = body['avatarUrl'];
-      me['updatedAt'] = now();
-      return json(200, me);
-    }
-    if (req.method === 'PATCH' && req.path === '/v1/users/business-hours') {
-      if (body['timezone'] !== undefined && typeof body['timezone'] !== 'string')
-        return nestError(400, ['timezone must be a string'], 'Bad Request');
-      const slots = Array.isArray(body['commonSlots']) ? body['commonSlots'] : [];
-      const day = { isActive: true, slots };
-      return envelope({
-        timezone: body['timezone'] ?? 'UTC',
-        userId: me.id,
-        commonDailyConfig: body['commonDailyConfig'] === true,
-        dailyConfig: { monday: day, tuesday: day, wednesday: day, thursday: day, friday: day },
-        createdAt: now(),
-        updatedAt: now(),
-      });
-    }
-    if (req.method === 'GET' && req.path === '/v1/teams') {
+    // Per route, with the window on every answer.
+    rateLimit: {
+      key: (req) => `${req.method} ${req.path}`,
+      headers: (s, req) => rateHeaders(s.limit, s.remaining, s.resetAt, req.path),
+    },
+    faultResponses: {
+      rateLimited: (resetAt) => ({
+        ...nestError(429, 'ThrottlerException: Too Many Requests'),
+        headers: rateHeaders(options.rateLimit?.limit ?? 100, 0, resetAt, '/'),
+      }),
+      serverError: (status) => nestError(status, 'Internal server error', 'Internal Server Error'),
+    },
+    notFound(req) {
+      // The members path checks its team before the method.
+      const teamId = matchPath('/v1/teams/{teamId}/members', req.path)?.['teamId'];
+      if (teamId !== undefined && !TEAMS.some((t) => t.id === teamId))
+        return nestError(404, 'Team not found', 'Not Found');
+      return nestError(404, `Cannot ${req.method} ${req.path}`, 'Not Found');
+    },
+    routes: {
+      listUsers: () => envelope([...users.values()]),
+      updateMyUser(req) {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (body['name'] !== undefined && typeof body['name'] !== 'string')
+          return nestError(400, ['name must be a string'], 'Bad Request');
+        if (typeof body['name'] === 'string') me['name'] = body['name'];
+        if (typeof body['avatarUrl'] === 'string') me['avatarUrl'] = body['avatarUrl'];
+        me['updatedAt'] = now();
+        return json(200, me);
+      },
+      updateMyBusinessHours(req) {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        if (body['timezone'] !== undefined && typeof body['timezone'] !== 'string')
+          return nestError(400, ['timezone must be a string'], 'Bad Request');
+        const slots = Array.isArray(body['commonSlots']) ? body['commonSlots'] : [];
+        const day = { isActive: true, slots };
+        return envelope({
+          timezone: body['timezone'] ?? 'UTC',
+          userId: me.id,
+          commonDailyConfig: body['commonDailyConfig'] === true,
+          dailyConfig: { monday: day, tuesday: day, wednesday: day, thursday: day, friday: day },
+          createdAt: now(),
+          updatedAt: now(),
+        });
+      },
       // The caller's teams: the app user is a member of every team it administers.
-      return envelope(TEAMS.map((t) => ({ ...t, isActive: true, isPrivate: false })));
-    }
-    const removal = matchPath('/v1/teams/{teamId}/members/{memberId}', req.path);
-    if (removal && req.method === 'DELETE') {
-      const team = TEAMS.find((t) => t.id === removal['teamId']);
-      if (!team) return nestError(404, 'Team not found', 'Not Found');
-      const user = users.get(removal['memberId'] ?? '');
-      const teams = user?.['teams'] as { id: string }[] | undefined;
-      const at = teams?.findIndex((t) => t.id === team.id) ?? -1;
-      if (!user || !teams || at < 0) return nestError(404, 'Team member not found', 'Not Found');
-      teams.splice(at, 1);
-      if (user['primaryTeamId'] === team.id) user['primaryTeamId'] = teams[0]?.id ?? null;
-      user['updatedAt'] = now();
-      return envelope({ id: user.id, teamId: team.id });
-    }
-    const members = matchPath('/v1/teams/{teamId}/members', req.path);
-    if (members) {
-      const team = TEAMS.find((t) => t.id === members['teamId']);
-      if (!team) return nestError(404, 'Team not found', 'Not Found');
-      if (req.method === 'GET') {
+      listMyTeams: () => envelope(TEAMS.map((t) => ({ ...t, isActive: true, isPrivate: false }))),
+      listTeamMembers(req, { teamId }) {
+        const team = TEAMS.find((t) => t.id === teamId);
+        if (!team) return nestError(404, 'Team not found', 'Not Found');
         const search = (req.query.get('searchQuery') ?? '').toLowerCase();
         const agents = req.query.get('includeAgents') === 'true';
         const list = [...users.values()]
@@ -168,8 +150,11 @@ export function thena(options: ModuleOptions): SandboxModule {
           .filter((u) => !search || u.name.toLowerCase().includes(search) || u.email.includes(search))
           .map((u) => member(u, team));
         return envelope(list);
-      }
-      if (req.method === 'POST') {
+      },
+      addTeamMember(req, { teamId }) {
+        const team = TEAMS.find((t) => t.id === teamId);
+        if (!team) return nestError(404, 'Team not found', 'Not Found');
+        const body = (req.body ?? {}) as Record<string, unknown>;
         const errors = ['email', 'userId']
           .filter((k) => typeof body[k] !== 'string')
           .map((k) => `${k} must be a string`);
@@ -180,11 +165,22 @@ export function thena(options: ModuleOptions): SandboxModule {
         const teams = user['teams'] as typeof TEAMS;
         if (!teams.some((t) => t.id === team.id)) teams.push(team);
         return json(201, { ...member(user, team), role: body['isAdmin'] ? 'admin' : 'member' });
-      }
-    }
-    if (req.method === 'GET' && req.path === '/v1/search/users') return search(req);
-    return nestError(404, `Cannot ${req.method} ${req.path}`, 'Not Found');
-  }
+      },
+      removeTeamMember(_req, { teamId, memberId }) {
+        const team = TEAMS.find((t) => t.id === teamId);
+        if (!team) return nestError(404, 'Team not found', 'Not Found');
+        const user = users.get(memberId ?? '');
+        const teams = user?.['teams'] as { id: string }[] | undefined;
+        const at = teams?.findIndex((t) => t.id === team.id) ?? -1;
+        if (!user || !teams || at < 0) return nestError(404, 'Team member not found', 'Not Found');
+        teams.splice(at, 1);
+        if (user['primaryTeamId'] === team.id) user['primaryTeamId'] = teams[0]?.id ?? null;
+        user['updatedAt'] = now();
+        return envelope({ id: user.id, teamId: team.id });
+      },
+      searchUsers: (req) => search(req),
+    },
+  });
 
   function member(u: Doc, team: { id: string; name: string }) {
     return {
