@@ -13,7 +13,7 @@ import { childSandbox } from './child-sandbox.mjs';
 const [distA, distB, wire = 'content-length', roundsArg = '9'] = process.argv.slice(2);
 if (!distA || !distB) throw new Error('usage: node bench/ab.mjs <core dist A> <core dist B> [wire] [rounds]');
 const rounds = Number(roundsArg);
-const PAGES = 20;
+const PAGES = 100;
 const box = await childSandbox(PAGES * 100, 0, ['rocketchat'], wire);
 const { baseUrl, credentials: c } = box.providers.rocketchat;
 const headers = { 'X-User-Id': c.userId, 'X-Auth-Token': c.authToken };
@@ -79,7 +79,7 @@ for (const name of names) for (let i = 0; i < 3; i++) await contenders[name](); 
 const per = Object.fromEntries(names.map((n) => [n, []]));
 for (let r = 0; r < rounds; r++) {
   const acc = Object.fromEntries(names.map((n) => [n, 0]));
-  const slices = 6;
+  const slices = 4;
   for (let slice = 0; slice < slices; slice++) {
     for (let j = 0; j < names.length; j++) {
       const name = names[(j + slice + r) % names.length];

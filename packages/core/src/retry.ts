@@ -85,31 +85,21 @@ export interface RetryWait {
   rateLimit: boolean;
 }
 
-/**
- * The attempts of one call. `attempt` counts every attempt made (redirect hops excluded);
- * `limited` those answered with a rate limit, which do not spend `maxAttempts`.
- */
-export class RetryState {
-  attempt = 0;
-  limited = 0;
-
-  constructor(
-    readonly policy: RetryPolicy,
-    /** Whether this request may be sent again at all (method, or declared idempotent). */
-    readonly retryable: boolean,
-    private readonly random: () => number,
-  ) {}
-
+/** The attempts of one call, and what to do after each (see `retryState`). */
+export interface RetryState {
+  /** Attempts made so far (redirect hops excluded). */
+  readonly attempt: number;
+  /** Attempts answered with a rate limit: they do not spend `maxAttempts`. */
+  readonly limited: number;
+  /** Counts a new attempt; returns its number. */
+  start(): number;
+  /** The attempt just made was a redirect hop, not an attempt. */
+  hop(): void;
   /**
    * After an attempt that brought no usable answer (network error, idle timeout, a body cut off
    * or unreadable): the wait before the next attempt, or undefined when the call must fail.
    */
-  afterFailure(): number | undefined {
-    return this.retryable && this.attempt - this.limited < this.policy.maxAttempts
-      ? this.backoff(this.attempt)
-      : undefined;
-  }
-
+  afterFailure(): number | undefined;
   /**
    * After an answer whose status is retried (429, 5xx): the wait before the next attempt, or
    * undefined when the answer is the call's result. A wait the server asked for (`Retry-After`, the
@@ -120,29 +110,47 @@ export class RetryState {
     response: Response,
     reset: RateLimitReset | undefined,
     accept: (delayMs: number) => boolean,
-  ): RetryWait | undefined {
-    const p = this.policy;
-    if (!this.retryable || !p.statuses.has(response.status)) return undefined;
-    const delay = serverRequestedDelay(response, reset);
-    const rateLimit = response.status === 429 || delay !== undefined;
-    const left = rateLimit
-      ? this.limited < p.maxRateLimitRetries
-      : this.attempt - this.limited < p.maxAttempts;
-    if (!left || (delay !== undefined && delay > p.maxRetryAfter)) return undefined;
-    const delayMs =
-      delay === undefined ? this.backoff(this.attempt - this.limited) : delay + this.random() * 50;
-    if (rateLimit) {
-      if (!accept(delayMs)) return undefined;
-      this.limited++;
-    }
-    return { delayMs, rateLimit };
-  }
+  ): RetryWait | undefined;
+  /** The backoff before attempt `n + 1`: "equal jitter", never 0, never above the cap. */
+  backoff(n: number): number;
+}
 
-  /** "Equal jitter": half the step fixed, half random — never 0, never above the cap. */
-  backoff(attemptNo: number): number {
-    const ceiling = Math.min(this.policy.maxDelay, this.policy.baseDelay * 2 ** (attemptNo - 1));
-    return ceiling / 2 + (this.random() * ceiling) / 2;
-  }
+/**
+ * The retry state of one call under `policy`; `retryable` says whether this request may be sent
+ * again at all (its method, or declared idempotent).
+ */
+export function retryState(policy: RetryPolicy, retryable: boolean, random: () => number): RetryState {
+  let attempt = 0;
+  let limited = 0;
+  const backoff = (n: number) => {
+    const ceiling = Math.min(policy.maxDelay, policy.baseDelay * 2 ** (n - 1));
+    return ceiling / 2 + (random() * ceiling) / 2;
+  };
+  return {
+    get attempt() {
+      return attempt;
+    },
+    get limited() {
+      return limited;
+    },
+    start: () => ++attempt,
+    hop: () => void attempt--,
+    afterFailure: () => (retryable && attempt - limited < policy.maxAttempts ? backoff(attempt) : undefined),
+    afterStatus(response, reset, accept) {
+      if (!retryable || !policy.statuses.has(response.status)) return undefined;
+      const delay = serverRequestedDelay(response, reset);
+      const rateLimit = response.status === 429 || delay !== undefined;
+      const left = rateLimit ? limited < policy.maxRateLimitRetries : attempt - limited < policy.maxAttempts;
+      if (!left || (delay !== undefined && delay > policy.maxRetryAfter)) return undefined;
+      const delayMs = delay === undefined ? backoff(attempt - limited) : delay + random() * 50;
+      if (rateLimit) {
+        if (!accept(delayMs)) return undefined;
+        limited++;
+      }
+      return { delayMs, rateLimit };
+    },
+    backoff,
+  };
 }
 
 /**

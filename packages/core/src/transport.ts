@@ -5,8 +5,8 @@ import {
   callPolicy,
   type RateLimitReset,
   type RetryOptions,
-  RetryState,
   retryPolicy,
+  retryState,
   serverRequestedDelay,
   sleep,
 } from './retry.js';
@@ -220,7 +220,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         ? callBudget(options.timeoutMs, [request.signal, options.signal])
         : undefined;
     const signal = budget?.signal ?? request.signal;
-    const retries = new RetryState(
+    const retries = retryState(
       policy,
       policy.maxAttempts > 1 &&
         (policy.methods.has(request.method) || (options.isIdempotent?.(request) ?? false)),
@@ -244,7 +244,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     inFlight.add(held);
     try {
       for (;;) {
-        const attempt = ++retries.attempt;
+        const attempt = retries.start();
         if (signal.aborted) throw stopped(attempt - 1);
         const paceMs = pausedUntil - Date.now();
         if (paceMs > 0) {
@@ -308,7 +308,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         emit?.({ type: 'redirect', from: url, to: hop.url });
         url = hop.url;
         method = hop.method;
-        retries.attempt--; // a hop is not an attempt
+        retries.hop(); // a hop is not an attempt
         return undefined;
       }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callPolicy, RetryState, retryPolicy, serverRequestedDelay, sleep } from '../src/retry.js';
+import { callPolicy, retryPolicy, retryState, serverRequestedDelay, sleep } from '../src/retry.js';
 
 /** An answer with a status and headers, as the transport sees it. */
 const answer = (status: number, headers: Record<string, string> = {}) =>
@@ -40,45 +40,54 @@ describe('retryPolicy and callPolicy', () => {
 
 describe('RetryState', () => {
   it('backs off exponentially with equal jitter, never above the cap', () => {
-    const low = new RetryState(retryPolicy({ baseDelayMs: 100, maxDelayMs: 1000 }), true, () => 0);
-    const high = new RetryState(retryPolicy({ baseDelayMs: 100, maxDelayMs: 1000 }), true, () => 0.999_999);
+    const low = retryState(retryPolicy({ baseDelayMs: 100, maxDelayMs: 1000 }), true, () => 0);
+    const high = retryState(retryPolicy({ baseDelayMs: 100, maxDelayMs: 1000 }), true, () => 0.999_999);
     expect([1, 2, 3, 4, 5, 6].map((n) => low.backoff(n))).toEqual([50, 100, 200, 400, 500, 500]);
     for (const n of [1, 2, 3, 4, 5, 6]) expect(high.backoff(n)).toBeLessThanOrEqual(1000);
     expect(high.backoff(1)).toBeCloseTo(100, 3);
   });
 
+  it('counts attempts; a redirect hop is not one', () => {
+    const r = retryState(retryPolicy(undefined), true, half);
+    expect(r.start()).toBe(1);
+    r.hop();
+    expect(r.start()).toBe(1);
+    expect(r.start()).toBe(2);
+    expect(r.attempt).toBe(2);
+  });
+
   it('retries a failure until maxAttempts attempts were made, then gives up', () => {
-    const r = new RetryState(retryPolicy({ maxAttempts: 3, baseDelayMs: 10 }), true, half);
+    const r = retryState(retryPolicy({ maxAttempts: 3, baseDelayMs: 10 }), true, half);
     const waits: (number | undefined)[] = [];
     for (let i = 0; i < 4; i++) {
-      r.attempt++;
+      r.start();
       waits.push(r.afterFailure());
     }
     expect(waits).toEqual([7.5, 15, undefined, undefined]);
   });
 
   it('never retries a request that is not safe to repeat', () => {
-    const r = new RetryState(retryPolicy(undefined), false, half);
-    r.attempt = 1;
+    const r = retryState(retryPolicy(undefined), false, half);
+    r.start();
     expect(r.afterFailure()).toBeUndefined();
     expect(r.afterStatus(answer(503), undefined, yes)).toBeUndefined();
     expect(r.afterStatus(answer(429, { 'retry-after': '1' }), undefined, yes)).toBeUndefined();
   });
 
   it('a retried status waits the backoff; other statuses are answers', () => {
-    const r = new RetryState(retryPolicy({ baseDelayMs: 10 }), true, half);
-    r.attempt = 1;
+    const r = retryState(retryPolicy({ baseDelayMs: 10 }), true, half);
+    r.start();
     expect(r.afterStatus(answer(502), undefined, yes)).toEqual({ delayMs: 7.5, rateLimit: false });
     expect(r.afterStatus(answer(404), undefined, yes)).toBeUndefined();
     expect(r.afterStatus(answer(501), undefined, yes)).toBeUndefined();
   });
 
   it('rate limits wait what the server asked for, on their own budget, and only when onRateLimit agrees', () => {
-    const r = new RetryState(retryPolicy({ maxAttempts: 2, maxRateLimitRetries: 3 }), true, () => 0);
+    const r = retryState(retryPolicy({ maxAttempts: 2, maxRateLimitRetries: 3 }), true, () => 0);
     const limited = answer(429, { 'retry-after': '2' });
     const waits = [];
     for (let i = 0; i < 5; i++) {
-      r.attempt++;
+      r.start();
       waits.push(r.afterStatus(limited, undefined, yes));
     }
     // Three rate-limit waits of 2 s (not spending maxAttempts), then the 429 is the answer.
@@ -90,12 +99,20 @@ describe('RetryState', () => {
       undefined,
     ]);
     expect(r.limited).toBe(3);
-    // The failure budget is untouched by them: attempt 5 with 3 limited is the 2nd real attempt.
-    r.attempt = 4;
-    expect(r.afterFailure()).toBeGreaterThan(0);
+    // The failure budget is untouched by them: after three rate-limited attempts, a failure on the
+    // fourth (the first real one) is still retried.
+    const mixed = retryState(retryPolicy({ maxAttempts: 2 }), true, () => 0);
+    for (let i = 0; i < 3; i++) {
+      mixed.start();
+      mixed.afterStatus(limited, undefined, yes);
+    }
+    mixed.start();
+    expect(mixed.afterFailure()).toBeGreaterThan(0);
+    mixed.start();
+    expect(mixed.afterFailure()).toBeUndefined();
 
-    const refused = new RetryState(retryPolicy(undefined), true, () => 0);
-    refused.attempt = 1;
+    const refused = retryState(retryPolicy(undefined), true, () => 0);
+    refused.start();
     let asked: number | undefined;
     const no = (ms: number) => {
       asked = ms;
@@ -107,8 +124,8 @@ describe('RetryState', () => {
   });
 
   it('a server-requested wait beyond maxRetryAfterMs is not waited: the answer stands', () => {
-    const r = new RetryState(retryPolicy({ maxRetryAfterMs: 1000 }), true, () => 0);
-    r.attempt = 1;
+    const r = retryState(retryPolicy({ maxRetryAfterMs: 1000 }), true, () => 0);
+    r.start();
     expect(r.afterStatus(answer(503, { 'retry-after': '5' }), undefined, yes)).toBeUndefined();
     expect(r.afterStatus(answer(503, { 'retry-after': '1' }), undefined, yes)).toEqual({
       delayMs: 1000,
