@@ -37,7 +37,8 @@ const per = (before, n) =>
   Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, +((v - (before[k] ?? 0)) / n).toFixed(2)]));
 
 let before = snapshot();
-for (let i = 0; i < 20; i++) await (await fetch(`${baseUrl}/api/v1/users.list?count=100&offset=0`, { headers })).json();
+for (let i = 0; i < 20; i++)
+  await (await fetch(`${baseUrl}/api/v1/users.list?count=100&offset=0`, { headers })).json();
 console.log('fetch + json()'.padEnd(28), JSON.stringify(per(before, 20)));
 for (const dist of process.argv.slice(2)) {
   const core = await import(pathToFileURL(resolve(dist, 'index.js')).href);
