@@ -30,6 +30,9 @@ export function decodeImichatError(body: unknown): { code?: string; message?: st
 /** An error inside a 2xx body: the documented error codes are 2xxx and 3xxx (successes are 1xxx, 4xxx). */
 export function isImichatErrorBody(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;
-  const code = Number((body as Record<string, unknown>)['status_code']);
+  // Only a number or a numeric string is a code: converting anything else runs the server's data
+  // (`{"status_code":{"toString":false}}` makes `Number()` throw).
+  const raw = (body as Record<string, unknown>)['status_code'];
+  const code = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : Number.NaN;
   return code >= 2000 && code < 4000;
 }
