@@ -67,3 +67,16 @@ export async function readCapped(
   }
   return out.buffer;
 }
+
+/** The Content-Length of a body fetch has not decoded, when it states one; else undefined. */
+export function declaredLength(response: Response): number | undefined {
+  const header = response.headers.get('content-length');
+  if (header === null || response.headers.has('content-encoding')) return undefined;
+  const n = Number(header);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Drops an answer's body unread (the connection is released, or closed if it was mid-body). */
+export async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => {});
+}

@@ -67,31 +67,38 @@ interface Fetched<Cursor, Page> {
   page: Page;
 }
 
-export async function* paginate<Cursor, Page, Item>(
+/**
+ * A listing as an async iterator. Not an `async function*`: a generator costs two promise hops per
+ * item (its `yield` awaits), which a listing of 100-item pages pays a hundred times a page. Here an
+ * item of a page already in hand is handed out at once, and only a page fetch is asynchronous; calls
+ * are served in order as a generator's are (a `next()` made while a page is on its way waits for it).
+ */
+export function paginate<Cursor, Page, Item>(
   ctx: PaginateContext,
   scheme: PageScheme<Cursor, Page, Item>,
   options: PaginateOptions = {},
 ): AsyncGenerator<Item, void, undefined> {
-  checkOptions(ctx.provider, paginateOptionsSchema, options, 'options.');
-  const controller = new AbortController();
-  const link = linkSignals([options.signal, controller.signal]);
-  const signal = link.signal;
-  // Each page gets its own signal, detached when the page is in, so no listener piles up on `signal`.
-  const fetchPage = async (cursor: Cursor): Promise<Fetched<Cursor, Page>> => {
-    const page = linkSignals([signal]);
-    try {
-      return { cursor, page: await scheme.fetchPage(cursor, page.signal) };
-    } finally {
-      page.dispose();
-    }
-  };
-  const maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
-  const concurrency = options.concurrency ?? 1;
-  const ids = scheme.key ? new IdSet() : undefined;
+  let state: 'fresh' | 'open' | 'closed' = 'fresh';
+  /** A page fetch in progress: later calls wait for it. */
+  let busy: Promise<unknown> | undefined;
+  // Set up by the first `next()`.
+  let controller: AbortController | undefined;
+  let link: { signal: AbortSignal; dispose(): void } | undefined;
+  let signal: AbortSignal;
+  let ids: IdSet | undefined;
+  let maxItems = Number.POSITIVE_INFINITY;
+  let nextPage: (previous: Fetched<Cursor, Page>) => (() => Promise<Fetched<Cursor, Page>>) | undefined;
+  // Progress: the page in hand and its items; what was new and what had no id on it.
+  let current: Fetched<Cursor, Page>;
+  let items: readonly Item[] = [];
+  let index = 0;
+  let fresh = 0;
+  let idless = 0;
   let yielded = 0;
   let pages = 0;
   let total: number | undefined;
   let duplicates = 0;
+  const key = scheme.key;
 
   const fail = (kind: 'invalid-response' | 'incomplete' | 'aborted', what: string): ApiError =>
     ctx.error({
@@ -104,7 +111,18 @@ export async function* paginate<Cursor, Page, Item>(
       expectedItems: total,
     });
 
-  const annotate = (error: unknown): unknown => {
+  /** Ends the listing: cancels any page still being fetched ahead (after an early break). */
+  const close = () => {
+    if (state === 'open') {
+      controller?.abort();
+      link?.dispose();
+    }
+    state = 'closed';
+  };
+
+  /** Closes the listing on an error, which says how far the listing got. */
+  const end = (error: unknown): unknown => {
+    close();
     if (error instanceof ApiError) {
       error.itemsRead ??= yielded;
       error.expectedItems ??= total;
@@ -112,40 +130,99 @@ export async function* paginate<Cursor, Page, Item>(
     return error;
   };
 
-  /** The items of a fetched page, checked: shape, size, announced total. */
-  const accept = ({ page, cursor }: Fetched<Cursor, Page>): readonly Item[] => {
+  /**
+   * One page. The listing's signal goes to the scheme as it is: a rosterkit call links it into its
+   * own budget and lets go when the call is over, so nothing piles up on it however many pages pass.
+   */
+  const fetch = async (cursor: Cursor): Promise<Fetched<Cursor, Page>> => ({
+    cursor,
+    page: await scheme.fetchPage(cursor, signal),
+  });
+
+  /** Takes a fetched page in hand, checked: shape, size, announced total. */
+  const accept = (fetched: Fetched<Cursor, Page>) => {
     pages++;
-    const items = scheme.items(page, cursor);
-    if (scheme.pageSize !== undefined && items.length > scheme.pageSize) {
+    const got = scheme.items(fetched.page, fetched.cursor);
+    if (scheme.pageSize !== undefined && got.length > scheme.pageSize) {
       throw fail(
         'invalid-response',
-        `page ${pages} holds ${items.length} items where at most ${scheme.pageSize} were asked for`,
+        `page ${pages} holds ${got.length} items where at most ${scheme.pageSize} were asked for`,
       );
     }
-    const t = scheme.total?.(page);
+    const t = scheme.total?.(fetched.page);
     if (t !== undefined) {
-      if (!Number.isSafeInteger(t) || t < 0) {
+      if (!Number.isSafeInteger(t) || t < 0)
         throw fail('invalid-response', `impossible total of ${String(t)} items`);
-      }
       total = t;
     }
-    options.onPage?.({ pages, items: yielded + items.length, total });
-    return items;
+    options.onPage?.({ pages, items: yielded + got.length, total });
+    current = fetched;
+    items = got;
+    index = fresh = idless = 0;
   };
 
-  /** Whether another page may be fetched: below maxItems and below the total the server announced. */
-  const more = () => yielded < maxItems && (total === undefined || yielded < total);
+  /**
+   * The next item of the page in hand, checked: not past `maxItems`, not aborted, a record, not an
+   * id already yielded (dropped and counted). `PAGE_END` when the page has no more to give.
+   */
+  const step = (): Item | typeof PAGE_END => {
+    while (index < items.length) {
+      // Every new item of a page in hand is yielded (even past a total that was too low); only
+      // further pages are bounded by the total.
+      if (yielded >= maxItems) break;
+      if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
+      const item = items[index++] as Item;
+      if (item === null || item === undefined) {
+        throw fail(
+          'invalid-response',
+          `page ${pages} holds ${item === null ? 'a null' : 'an undefined'} item where a record belongs`,
+        );
+      }
+      if (ids) {
+        const id = key?.(item);
+        if (id === undefined || id === '') {
+          idless++; // yielded: the consumer (a mapper) reports a record it cannot identify
+        } else {
+          const added = ids.add(id);
+          if (added === 'seen') {
+            duplicates++;
+            continue;
+          }
+          if (added === 'rounded')
+            throw fail(
+              'invalid-response',
+              `id ${String(id)} is an integer beyond 2^53: JSON cannot hold it exactly`,
+            );
+          if (added === 'collision')
+            throw fail(
+              'invalid-response',
+              `two records share id ${JSON.stringify(id)}, whose bytes were not UTF-8: they cannot be told apart`,
+            );
+          fresh++;
+        }
+      }
+      yielded++;
+      return item;
+    }
+    return PAGE_END;
+  };
 
-  try {
-    const first = await fetchPage(scheme.first);
-    let items = accept(first);
+  /** Checks the options, fetches the first page, and prepares the ones after it. */
+  const start = async () => {
+    checkOptions(ctx.provider, paginateOptionsSchema, options, 'options.');
+    state = 'open';
+    controller = new AbortController();
+    // The listing's signal: the caller's, if any, and this listing's own end (an early break).
+    if (options.signal) link = linkSignals([options.signal, controller.signal]);
+    signal = link?.signal ?? controller.signal;
+    maxItems = options.maxItems ?? Number.POSITIVE_INFINITY;
+    if (key) ids = new IdSet();
+    const concurrency = options.concurrency ?? 1;
+    const first = await fetch(scheme.first);
+    accept(first);
     const plan = concurrency > 1 ? scheme.plan?.(first.page, first.cursor, items) : undefined;
     // The pages after the first: fetched ahead through a bounded window when the scheme has a
     // plan (cursors drawn lazily from it), else one at a time from `next`.
-    let nextPage: (
-      previous: Fetched<Cursor, Page>,
-      items: readonly Item[],
-    ) => (() => Promise<Fetched<Cursor, Page>>) | undefined;
     if (plan) {
       const cursors = plan[Symbol.iterator]();
       const ahead: Promise<Fetched<Cursor, Page>>[] = [];
@@ -153,14 +230,14 @@ export async function* paginate<Cursor, Page, Item>(
         while (ahead.length < concurrency) {
           const c = cursors.next();
           if (c.done) return;
-          const p = fetchPage(c.value);
+          const p = fetch(c.value);
           p.catch(() => {}); // observed when its turn comes
           ahead.push(p);
         }
       };
       fill();
       // A page that comes back empty ends a planned listing (the total check says whether early).
-      nextPage = (_previous, items) => {
+      nextPage = () => {
         const p = items.length === 0 ? undefined : ahead.shift();
         if (!p) return undefined;
         return () => {
@@ -169,84 +246,91 @@ export async function* paginate<Cursor, Page, Item>(
         };
       };
     } else {
-      nextPage = (previous, items) => {
+      nextPage = (previous) => {
         const cursor = scheme.next(previous.page, previous.cursor, items);
-        return cursor === undefined ? undefined : () => fetchPage(cursor);
+        return cursor === undefined ? undefined : () => fetch(cursor);
       };
     }
+  };
 
-    let current = first;
-    for (;;) {
-      let fresh = 0;
-      let idless = 0;
-      for (const item of items) {
-        // Every new item of a page in hand is yielded (even past a total that was too low); only
-        // further pages are bounded by the total.
-        if (yielded >= maxItems) break;
-        if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
-        if (item === null || item === undefined) {
+  /** The first page, or the pages after the one in hand, until an item or the end of the listing. */
+  const further = async (): Promise<IteratorResult<Item, void>> => {
+    try {
+      if (state === 'fresh') await start();
+      for (;;) {
+        const item = step();
+        if (item !== PAGE_END) return { done: false, value: item };
+        // Another page only below maxItems and below the total the server announced.
+        if (!(yielded < maxItems && (total === undefined || yielded < total))) break;
+        const pending = nextPage(current);
+        if (!pending) break;
+        // A page that brought nothing new while the listing goes on: the server is not advancing
+        // (it ignores the offset or page asked for, or serves pages in a cycle). Following it would
+        // loop for ever.
+        if (ids ? fresh === 0 : items.length === 0) {
           throw fail(
             'invalid-response',
-            `page ${pages} holds ${item === null ? 'a null' : 'an undefined'} item where a record belongs`,
+            `page ${pages} brought no new item (${items.length - idless} already listed${
+              idless ? `, ${idless} without id` : ''
+            }): the server is not advancing (it ignores the page asked for, or repeats pages)`,
           );
         }
-        if (ids) {
-          const id = scheme.key?.(item);
-          if (id === undefined || id === '') {
-            idless++; // yielded: the consumer (a mapper) reports a record it cannot identify
-          } else {
-            const added = ids.add(id);
-            if (added === 'rounded') {
-              throw fail(
-                'invalid-response',
-                `id ${String(id)} is an integer beyond 2^53: JSON cannot hold it exactly`,
-              );
-            }
-            if (added === 'collision') {
-              throw fail(
-                'invalid-response',
-                `two records share id ${JSON.stringify(id)}, whose bytes were not UTF-8: they cannot be told apart`,
-              );
-            }
-            if (added === 'seen') {
-              duplicates++;
-              continue;
-            }
-            fresh++;
-          }
-        }
-        yielded++;
-        yield item;
+        accept(await pending());
       }
-      if (!more()) break;
-      const pending = nextPage(current, items);
-      if (!pending) break;
-      // A page that brought nothing new while the listing goes on: the server is not advancing
-      // (it ignores the offset or page asked for, or serves pages in a cycle). Following it would
-      // loop for ever.
-      if (ids ? fresh === 0 : items.length === 0) {
-        throw fail(
-          'invalid-response',
-          `page ${pages} brought no new item (${items.length - idless} already listed${
-            idless ? `, ${idless} without id` : ''
-          }): the server is not advancing (it ignores the page asked for, or repeats pages)`,
-        );
-      }
-      current = await pending();
-      items = accept(current);
+      if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
+      if (total !== undefined && yielded < total && yielded < maxItems)
+        throw fail('incomplete', `listing ended after ${yielded} of ${total} announced items`);
+      close();
+      return DONE;
+    } catch (error) {
+      throw end(error);
     }
+  };
 
-    if (options.signal?.aborted) throw fail('aborted', 'the listing was aborted');
-    if (total !== undefined && yielded < total && yielded < maxItems) {
-      throw fail('incomplete', `listing ended after ${yielded} of ${total} announced items`);
-    }
-  } catch (error) {
-    throw annotate(error);
-  } finally {
-    controller.abort(); // cancels any page still being fetched ahead after an early break
-    link.dispose();
-  }
+  const listing: AsyncGenerator<Item, void, undefined> = {
+    next() {
+      if (busy) return busy.then(() => listing.next());
+      if (state === 'closed') return Promise.resolve(DONE);
+      if (state === 'open') {
+        try {
+          const item = step();
+          if (item !== PAGE_END) return Promise.resolve({ done: false, value: item });
+        } catch (error) {
+          return Promise.reject(end(error));
+        }
+      }
+      const pending = further();
+      const settled: Promise<unknown> = pending.then(
+        () => {
+          if (busy === settled) busy = undefined;
+        },
+        () => {
+          if (busy === settled) busy = undefined;
+        },
+      );
+      busy = settled;
+      return pending;
+    },
+    return() {
+      if (busy) return busy.then(() => listing.return());
+      close();
+      return Promise.resolve(DONE);
+    },
+    throw(error: unknown) {
+      if (busy) return busy.then(() => listing.throw(error));
+      if (state === 'fresh') state = 'closed';
+      return Promise.reject(state === 'closed' ? error : end(error));
+    },
+    [Symbol.asyncIterator]() {
+      return listing;
+    },
+  };
+  return listing;
 }
+
+const DONE: IteratorReturnResult<void> = Object.freeze({ done: true, value: undefined });
+/** Where the items of the page in hand ran out and the listing must look further. */
+const PAGE_END = Symbol('page end');
 
 /**
  * The ids a listing has yielded: numbers that are safe integers are kept as numbers, everything

@@ -114,3 +114,51 @@ export function callBudget(
 export function isTimeoutReason(reason: unknown): boolean {
   return reason instanceof Error && reason.name === 'TimeoutError';
 }
+
+/** One attempt's idle timeout (see `idleWatch`). */
+export interface IdleWatch {
+  /** The attempt's signal: the call's, plus the idle timeout. */
+  readonly signal: AbortSignal;
+  /** Whether the idle timeout ended the attempt. */
+  readonly fired: boolean;
+  /** A sign of life (headers, a chunk): the idle clock starts again. */
+  touch(): void;
+  /** Clears the timer and detaches from the call's signal; call it when the attempt is over. */
+  dispose(): void;
+}
+
+/**
+ * One attempt's idle timeout: its signal aborts when `parent` (the call's) does, or when nothing
+ * was heard for `ms` — waiting for the answer, or between two chunks of its body. One
+ * AbortController and one timer: a chunk only records the time, and the timer, when it fires,
+ * re-arms itself for what is left, so a busy body costs no timer churn.
+ */
+export function idleWatch(ms: number, parent: AbortSignal): IdleWatch {
+  const controller = new AbortController();
+  const detach = linkInto(controller, [parent]);
+  let last = Date.now();
+  let fired = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (delay: number) => {
+    timer = setTimeout(() => {
+      const quiet = Date.now() - last;
+      if (quiet < ms) return arm(ms - quiet);
+      fired = true;
+      controller.abort(new DOMException(`no data for ${ms} ms`, 'AbortError'));
+    }, delay);
+  };
+  if (!controller.signal.aborted) arm(ms);
+  return {
+    signal: controller.signal,
+    get fired() {
+      return fired;
+    },
+    touch() {
+      last = Date.now();
+    },
+    dispose() {
+      clearTimeout(timer);
+      detach();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BodyTooLarge, readCapped } from '../src/body.js';
+import { BodyTooLarge, declaredLength, discard, readCapped } from '../src/body.js';
 
 /** A stream of `count` chunks of `size` bytes; records how many chunks were pulled. */
 function chunks(count: number, size: number) {
@@ -47,5 +47,32 @@ describe('readCapped', () => {
     let seen = 0;
     await readCapped(chunks(5, 1).stream, 10, undefined, () => seen++);
     expect(seen).toBe(5);
+  });
+});
+
+describe('declaredLength', () => {
+  const sized = (headers: Record<string, string>) => new Response(null, { headers });
+
+  it('is the Content-Length of a body sent as it is', () => {
+    expect(declaredLength(sized({ 'content-length': '1234' }))).toBe(1234);
+    expect(declaredLength(sized({ 'content-length': '0' }))).toBe(0);
+  });
+
+  it('is unknown when absent, not a count, or the body is encoded (the count is of compressed bytes)', () => {
+    expect(declaredLength(sized({}))).toBeUndefined();
+    expect(declaredLength(sized({ 'content-length': '12x' }))).toBeUndefined();
+    expect(declaredLength(sized({ 'content-length': '-1' }))).toBeUndefined();
+    expect(declaredLength(sized({ 'content-length': '1e400' }))).toBeUndefined();
+    expect(declaredLength(sized({ 'content-length': '50', 'content-encoding': 'gzip' }))).toBeUndefined();
+  });
+});
+
+describe('discard', () => {
+  it('cancels a body without reading it, and copes with none', async () => {
+    const { stream, state } = chunks(1_000_000, 1024);
+    await discard(new Response(stream));
+    expect(state.cancelled).toBe(true);
+    expect(state.pulled).toBeLessThanOrEqual(2);
+    await discard(new Response(null, { status: 204 }));
   });
 });

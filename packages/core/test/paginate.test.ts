@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../src/errors.js';
 import { type PageScheme, paginate } from '../src/paginate.js';
 import { Redactor } from '../src/redact.js';
+import { linkSignals } from '../src/signal.js';
 
 const ctx = {
   provider: 'test',
@@ -379,5 +380,90 @@ describe('paginate honours the caller between items', () => {
       expect((error as Error).name).toBe('InputError');
       expect(counters.requests).toBe(0);
     }
+  });
+});
+
+describe('a listing is an async iterator that behaves like a generator', () => {
+  it('does nothing until the first next(), and checks its options then', async () => {
+    const fetched: number[] = [];
+    const listing = paginate(ctx, offsetScheme(30, 10, fetched), { concurrency: 0 });
+    expect(fetched).toEqual([]);
+    await expect(listing.next()).rejects.toMatchObject({ name: 'InputError' });
+    expect(fetched).toEqual([]);
+    expect(await listing.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('next() calls made at once are served in order, as a generator queues them', async () => {
+    const listing = paginate(ctx, offsetScheme(25, 10));
+    const results = await Promise.all(Array.from({ length: 27 }, () => listing.next()));
+    expect(results.slice(0, 25).map((r) => r.value)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(results.slice(25)).toEqual([
+      { done: true, value: undefined },
+      { done: true, value: undefined },
+    ]);
+  });
+
+  it('return() ends it (waiting for a page on its way), and cancels pages fetched ahead', async () => {
+    const signals: AbortSignal[] = [];
+    const base = offsetScheme(1000, 10);
+    const scheme: PageScheme<number, Page, number> = {
+      ...base,
+      fetchPage: (offset, signal) => {
+        signals.push(signal);
+        return base.fetchPage(offset, signal);
+      },
+    };
+    const listing = paginate(ctx, scheme, { concurrency: 4 });
+    const first = listing.next();
+    const ended = listing.return();
+    expect((await first).value).toBe(0);
+    expect(await ended).toEqual({ done: true, value: undefined });
+    expect(signals.length).toBeGreaterThan(1); // the first page and those fetched ahead
+    expect(signals.every((s) => s.aborted)).toBe(true);
+    expect(await listing.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('after an error it is over: next() says done', async () => {
+    const listing = paginate(ctx, offsetScheme(50, 10, [], { drop: 3 }));
+    const err = await (async () => {
+      for (;;) if ((await listing.next()).done) return undefined;
+    })().catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'incomplete' });
+    expect(await listing.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('throw() ends it with that error, annotated with how far it got', async () => {
+    const listing = paginate(ctx, offsetScheme(50, 10));
+    await listing.next();
+    await listing.next();
+    const error = ctx.error({ operation: 'list', kind: 'network', message: 'consumer gave up' });
+    await expect(listing.throw(error)).rejects.toBe(error);
+    expect(error).toMatchObject({ itemsRead: 2, expectedItems: 50 });
+    expect(await listing.next()).toEqual({ done: true, value: undefined });
+    const fresh = paginate(ctx, offsetScheme(50, 10));
+    await expect(fresh.throw(new Error('before the start'))).rejects.toThrow('before the start');
+    expect(await fresh.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("puts one listener on the caller's signal however many pages pass", async () => {
+    const caller = new AbortController();
+    const { getEventListeners } = await import('node:events');
+    let most = 0;
+    const base = offsetScheme(500, 10);
+    const scheme: PageScheme<number, Page, number> = {
+      ...base,
+      fetchPage: async (offset, signal) => {
+        // What a rosterkit call does with the listing's signal: a child for the call's budget.
+        const budget = linkSignals([signal]);
+        try {
+          return await base.fetchPage(offset, budget.signal);
+        } finally {
+          budget.dispose();
+          most = Math.max(most, getEventListeners(caller.signal, 'abort').length);
+        }
+      },
+    };
+    expect(await collect(paginate(ctx, scheme, { signal: caller.signal, concurrency: 8 }))).toHaveLength(500);
+    expect(most).toBe(1); // the one fan-out listener signal.ts puts on a parent
   });
 });
