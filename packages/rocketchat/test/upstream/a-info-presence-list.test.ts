@@ -18,12 +18,7 @@ describe('[Users]', () => {
 
   // Upstream's top-level `before`: an active, verified user.
   beforeAll(async () => {
-    const user = await rc.createUser({
-      active: true,
-      roles: ['user'],
-      joinDefaultChannels: true,
-      verified: true,
-    });
+    const user = await rc.createTargetUser();
     targetUser = { _id: user._id, username: user.username };
   });
   afterAll(() => rc.deleteUser(targetUser));

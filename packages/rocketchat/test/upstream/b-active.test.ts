@@ -4,9 +4,7 @@
  * is the livechat agent their `before` made.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Credentials, expectJson, type TestUser, useServer } from './harness.js';
-
-const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
+import { type Credentials, expectJson, NO_PERMISSION, type TestUser, useServer } from './harness.js';
 
 describe('[Users]', () => {
   const server = useServer();
@@ -14,12 +12,7 @@ describe('[Users]', () => {
 
   // Upstream's `[Users]` before: the user the blocks act on.
   beforeAll(async () => {
-    targetUser = await server.createUser({
-      active: true,
-      roles: ['user'],
-      joinDefaultChannels: true,
-      verified: true,
-    });
+    targetUser = await server.createTargetUser();
   });
 
   describe('[/users.setActiveStatus]', () => {

@@ -3,9 +3,7 @@
  * Their "last owner cases" need rooms and are left out (UPSTREAM.md).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Credentials, expectJson, sha256, type TestUser, useServer } from './harness.js';
-
-const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
+import { type Credentials, expectJson, NO_PERMISSION, sha256, type TestUser, useServer } from './harness.js';
 
 describe('[Users]', () => {
   const server = useServer();
@@ -13,12 +11,7 @@ describe('[Users]', () => {
 
   // Upstream's `[Users]` before: the user the blocks act on.
   beforeAll(async () => {
-    targetUser = await server.createUser({
-      active: true,
-      roles: ['user'],
-      joinDefaultChannels: true,
-      verified: true,
-    });
+    targetUser = await server.createTargetUser();
   });
 
   describe('[/users.deleteOwnAccount]', () => {

@@ -4,9 +4,8 @@
  * room is left out (UPSTREAM.md), and so is the room its `before` made.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Credentials, expectJson, type TestUser, useServer } from './harness.js';
+import { type Credentials, expectJson, NO_PERMISSION, type TestUser, useServer } from './harness.js';
 
-const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
 const DEFAULT_VIEW_OUTSIDE_ROOM = ['admin', 'owner', 'moderator', 'user'];
 
 describe('[Users]', () => {

@@ -3,9 +3,7 @@
  * list and remove, with and without `create-personal-access-tokens`).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectJson, useServer } from './harness.js';
-
-const NO_PERMISSION = 'User does not have the permissions required for this action [error-unauthorized]';
+import { expectJson, NO_PERMISSION, useServer } from './harness.js';
 
 describe('[Users]', () => {
   const server = useServer();

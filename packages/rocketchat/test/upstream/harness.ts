@@ -60,6 +60,10 @@ export interface TestUser {
 }
 
 /** The usernames Rocket.Chat refuses (`reservedWords` in upstream's tests/data/api-data). */
+/** The server's text for a route-level permission refusal (403). */
+export const NO_PERMISSION =
+  'User does not have the permissions required for this action [error-unauthorized]';
+
 export const reservedWords = ['admin', 'administrator', 'system', 'user'] as const;
 
 /** A name no other test in this process uses: `prefix` + time + random hex. */
@@ -91,6 +95,8 @@ export interface Server {
   request(method: string, path: string, options?: RequestOptions): Promise<Reply>;
   /** `users.create` as the admin with upstream's defaults (`email`, `name`, `username`, `password`). */
   createUser(data?: Record<string, unknown>): Promise<TestUser>;
+  /** Upstream's top-level `before` user: active, verified, role `user`, joined to default channels. */
+  createTargetUser(): Promise<TestUser>;
   /** `users.register` (anonymous unless `as` is given) with upstream's defaults → the new user. */
   registerUser(data?: Record<string, unknown>, as?: Credentials): Promise<TestUser>;
   /** `POST /api/v1/login` → the caller's credentials. */
@@ -172,6 +178,9 @@ export async function startServer(options: { users?: number; seed?: number } = {
         body: { email, name: username, username, password, ...data },
       });
       return res.body.user;
+    },
+    createTargetUser() {
+      return this.createUser({ active: true, roles: ['user'], joinDefaultChannels: true, verified: true });
     },
     async registerUser(data = {}, as) {
       const username = (data['username'] as string | undefined) || unique();
