@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/client.js';
 import { createTransport, TransportFailure } from '../src/transport.js';
-import { scriptedServer } from './server.js';
+import { scriptedServer, tricklingServer } from './server.js';
 
 /**
  * A pending call stays abortable however often garbage is collected. undici's `Request` follows
@@ -50,15 +50,8 @@ async function hanging() {
 
 /** A server that sends headers, then one byte every 20 ms, for ever. */
 async function trickling() {
-  const timers: NodeJS.Timeout[] = [];
-  const srv = await scriptedServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    timers.push(setInterval(() => res.write(' '), 20));
-  });
-  close = async () => {
-    for (const t of timers) clearInterval(t);
-    await srv.close();
-  };
+  const srv = await tricklingServer();
+  close = srv.close;
   return srv.url;
 }
 

@@ -45,3 +45,19 @@ export function sendJson(
   });
   res.end(text);
 }
+
+/** A server that sends headers, then one byte every 20 ms until it is closed (never idle, never done). */
+export async function tricklingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const timers: NodeJS.Timeout[] = [];
+  const srv = await scriptedServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    timers.push(setInterval(() => res.write(' '), 20));
+  });
+  return {
+    url: srv.url,
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      await srv.close();
+    },
+  };
+}

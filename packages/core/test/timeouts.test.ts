@@ -7,7 +7,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   TransportFailure,
 } from '../src/transport.js';
-import { scriptedServer, sendJson } from './server.js';
+import { scriptedServer, sendJson, tricklingServer } from './server.js';
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -51,15 +51,8 @@ describe('time budgets', () => {
   });
 
   it("ends a body that trickles (a byte at a time, never idle) with the call's budget", async () => {
-    const timers: NodeJS.Timeout[] = [];
-    const srv = await scriptedServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      timers.push(setInterval(() => res.write(' '), 20));
-    });
-    close = async () => {
-      for (const t of timers) clearInterval(t);
-      await srv.close();
-    };
+    const srv = await tricklingServer();
+    close = srv.close;
     const api = createApiClient<Record<string, never>>(provider, srv.url, noAuth, {
       timeoutMs: 400,
       idleTimeoutMs: 200,
