@@ -22,6 +22,7 @@ import axios from 'axios';
 import { build, transform } from 'esbuild';
 import ky from 'ky';
 import { childSandbox } from './child-sandbox.mjs';
+import { handWrittenListing } from './hand-written.mjs';
 
 const WIRES = ['content-length', 'chunked', 'gzip'];
 
@@ -396,26 +397,7 @@ if (want(7)) {
   const rc = createRocketChatClient({ baseUrl, userId: c.userId, authToken: c.authToken });
   const page = async (offset) =>
     (await fetch(`${baseUrl}/api/v1/users.list?count=100&offset=${offset}`, { headers })).json();
-  // The loop anyone would write with fetch: offset/total, pages fetched `concurrency` ahead, in order.
-  const handWritten = async (concurrency) => {
-    let count = 0;
-    const first = await page(0);
-    for (const _ of first.users) count++;
-    const offsets = [];
-    for (let o = first.users.length; o < first.total; o += first.users.length) offsets.push(o);
-    const ahead = [];
-    let next = 0;
-    const fill = () => {
-      while (ahead.length < concurrency && next < offsets.length) ahead.push(page(offsets[next++]));
-    };
-    fill();
-    while (ahead.length > 0) {
-      const body = await ahead.shift();
-      fill();
-      for (const _ of body.users) count++;
-    }
-    return count;
-  };
+  const handWritten = (concurrency) => handWrittenListing(page, concurrency);
   const rosterkit = async (concurrency) => {
     let count = 0;
     for await (const _ of rc.iterateUsers({}, { concurrency })) count++;

@@ -7,6 +7,7 @@
 // It also prints this process's CPU µs per request (section 1) or per page (section 7).
 import { createRocketChatClient } from '@rosterkit/rocketchat';
 import { childSandbox } from './child-sandbox.mjs';
+import { handWrittenListing } from './hand-written.mjs';
 
 const [section = '1', who = 'rosterkit', arg, secondsArg] = process.argv.slice(2);
 const seconds = Number(secondsArg ?? 5);
@@ -29,22 +30,8 @@ if (section === '1') {
           (await rc.GET('/api/v1/users.list', { params: { query: { count: 100, offset: 0 } } })).data.users
             .length && 1;
 } else if (who === 'fetch') {
-  one = async () => {
-    const first = await page(0);
-    const offsets = [];
-    for (let o = first.users.length; o < first.total; o += first.users.length) offsets.push(o);
-    const ahead = [];
-    let next = 0;
-    const fill = () => {
-      while (ahead.length < concurrency && next < offsets.length) ahead.push(page(offsets[next++]));
-    };
-    fill();
-    while (ahead.length > 0) {
-      await ahead.shift();
-      fill();
-    }
-    return offsets.length + 1;
-  };
+  // Pages per run, as the rosterkit contender counts them.
+  one = async () => Math.ceil((await handWrittenListing(page, concurrency)) / 100);
 } else {
   one = async () => {
     let count = 0;
